@@ -1,0 +1,35 @@
+# Sunlight: `make demo` runs the portal on the embedded default; `make test` runs every test.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup demo test translations clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+setup: $(VENV)/.installed
+	$(BIN)/python manage.py compile_translations
+
+demo: setup
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py demo_market --if-empty
+	$(BIN)/python manage.py demo_logins
+	@echo "Sunlight is at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	$(BIN)/daphne -b $(HOST) -p $(PORT) trading.asgi:application
+
+test: setup
+	bash scripts/test.sh
+
+translations: setup
+	$(BIN)/python scripts/update_translations.py
+
+clean:
+	rm -rf var .pytest_cache

@@ -1,0 +1,36 @@
+"""Who is acting, and from where: passed into every service call for the audit log."""
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AnonymousUser
+
+
+@dataclass(frozen=True)
+class Caller:
+    user: object = field(default_factory=AnonymousUser)
+    ip: str = ""
+    user_agent: str = ""
+    device: str = ""
+
+    @classmethod
+    def from_request(cls, request):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        ip = forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR", "")
+        return cls(
+            user=request.user,
+            ip=ip[:45],
+            user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
+            device=(request.POST.get("device_fingerprint") if request.method == "POST" else "")
+            or request.META.get("HTTP_X_DEVICE_FINGERPRINT", ""),
+        )
+
+    @classmethod
+    def system(cls, user=None):
+        return cls(user=user or AnonymousUser(), ip="127.0.0.1", user_agent="system")
+
+    @property
+    def role(self):
+        return getattr(self.user, "role", None) if self.user.is_authenticated else None
+
+    @property
+    def organisation(self):
+        return getattr(self.user, "organisation", None) if self.user.is_authenticated else None

@@ -1,0 +1,62 @@
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .roles import OrganisationKind, Role
+
+# Unified social credit code (统一社会信用代码): 18 characters of digits and capitals
+# without I, O, S, V, Z. Imported historical bidders get a synthetic code.
+credit_code_validator = RegexValidator(
+    r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$",
+    _("A unified social credit code has 18 characters: digits and capital letters except I, O, S, V, Z."),
+)
+
+
+class Organisation(models.Model):
+    kind = models.CharField(_("kind"), max_length=16, choices=OrganisationKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    credit_code = models.CharField(
+        _("unified social credit code"), max_length=18, unique=True, validators=[credit_code_validator]
+    )
+    legal_representative = models.CharField(_("legal representative"), max_length=100, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    bank_account = models.CharField(_("bid security bank account"), max_length=64, blank=True)
+    external_ref = models.CharField(_("reference in imported history"), max_length=100, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self):
+        return self.name
+
+
+class User(AbstractUser):
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.CONTRACTOR)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="users",
+    )
+
+    def has_role(self, *roles):
+        return self.is_authenticated and self.is_active and self.role in roles
+
+
+class HolderKey(models.Model):
+    """A key-share holder's personal key pair.
+
+    The private half is stored only encrypted under the holder's passphrase, so
+    the platform can seal a tender key share to the holder without ever being
+    able to open it alone.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="holder_key")
+    public_key = models.BinaryField()
+    locked_private_key = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)

@@ -1,0 +1,9 @@
+"""One router for the REST API; each app registers its viewsets in its api.py."""
+from django.urls import include, path
+from rest_framework.authtoken.views import obtain_auth_token
+
+urlpatterns = [
+    path("token/", obtain_auth_token, name="api-token"),
+    path("", include("trading.tenders.api")),
+    path("", include("trading.bids.api")),
+]

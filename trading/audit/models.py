@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditHead(models.Model):
+    """One row, locked by every writer, so entries chain in one strict order."""
+
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+
+class AuditEntry(models.Model):
+    seq = models.BigIntegerField(_("sequence"), unique=True)
+    at = models.DateTimeField(_("time"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING,
+                              db_constraint=False)
+    actor_label = models.CharField(_("actor"), max_length=150, blank=True)
+    organisation_label = models.CharField(_("organisation"), max_length=200, blank=True)
+    ip = models.CharField(_("network address"), max_length=45, blank=True)
+    action = models.CharField(_("action"), max_length=64, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=64, blank=True)
+    object_id = models.CharField(_("object"), max_length=64, blank=True, db_index=True)
+    summary = models.JSONField(_("summary"), default=dict)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["seq"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+
+    def __str__(self):
+        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"

@@ -1,0 +1,78 @@
+"""MarketIndex: everything learnt from a market's bids once (reference distributions,
+co-bidding groups, shared identities), used to score the whole market or one new tender."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from . import graph as G
+from . import risk as R
+from .features import tender_features
+from .signals import shared_identities, tender_signal_evidence
+
+GROUP_WEIGHT = 0.6   # how much a suspicious group's score counts in the noisy-OR
+
+
+@dataclass
+class MarketIndex:
+    reference: R.Reference
+    groups: pd.DataFrame
+    member_of: dict
+    identities: pd.DataFrame
+    table: pd.DataFrame = field(repr=False)   # per-tender features, percentiles, risk
+    max_subsets: int = 60
+    seed: int = 0
+
+    @classmethod
+    def build(cls, bids: pd.DataFrame, *, max_subsets: int = 60, seed: int = 0,
+              min_cobids: int = 2, max_tender_size: int = 50, graph: bool = True) -> "MarketIndex":
+        feats = tender_features(bids, max_subsets=max_subsets, seed=seed)
+        ref = R.Reference.build(feats)
+        if graph:
+            groups, member_of, _ = G.find_groups(bids, min_cobids=min_cobids,
+                                                 max_tender_size=max_tender_size, seed=seed)
+        else:
+            groups, member_of = G.group_stats(bids, G.nx.Graph(), {}), {}
+        ids = shared_identities(bids)
+        idx = cls(ref, groups, member_of, ids, pd.DataFrame(), max_subsets, seed)
+        idx.table = idx.evaluate(bids, feats)
+        return idx
+
+    def evaluate(self, bids: pd.DataFrame, feats: pd.DataFrame | None = None) -> pd.DataFrame:
+        """Feature table + percentiles + evidence + risk for the tenders in ``bids``."""
+        if feats is None:
+            feats = tender_features(bids, max_subsets=self.max_subsets, seed=self.seed)
+        pct = R.suspicion_percentiles(feats, self.reference)
+        pat = R.pattern_evidence(feats)
+        grp = G.tender_group_features(bids, self.member_of, self.groups).reindex(feats.index)
+        sig = tender_signal_evidence(self.identities, feats.index)
+        sr = R.screen_risk(pct)
+        t = pd.concat([feats, pct], axis=1)
+        t["pattern_evidence"] = pat
+        t["grp_members"] = grp["grp_members"].fillna(0.0)
+        t["grp_score"] = grp["grp_score"].fillna(0.0)
+        t["grp_id"] = grp["grp_id"].fillna(-1).astype(int)
+        t["signal_evidence"] = sig
+        t["screen_risk"] = sr
+        t["risk"] = R.combine(sr, pat, GROUP_WEIGHT * t["grp_score"], sig)
+        return t
+
+
+def market_table(bids: pd.DataFrame, **kw) -> pd.DataFrame:
+    return MarketIndex.build(bids, **kw).table
+
+
+def score_tender(index: MarketIndex, tender_bids: pd.DataFrame) -> pd.Series:
+    """Score one (or a few) new tenders against a stored market: returns the row(s) of the
+    evaluated table (``risk``, ``screen_risk``, percentiles, evidence).  Uses the stored
+    reference and groups; identities are re-checked inside the new tender only."""
+    t = index.evaluate(tender_bids)
+    ids = shared_identities(tender_bids)
+    if not ids.empty:
+        local = tender_signal_evidence(ids[ids["scope"] == "tender"], t.index)
+        t["signal_evidence"] = np.maximum(t["signal_evidence"], local)
+        t["risk"] = R.combine(t["screen_risk"], t["pattern_evidence"],
+                              GROUP_WEIGHT * t["grp_score"], t["signal_evidence"])
+    return t

@@ -1,0 +1,73 @@
+"""Optional supervised model: an ensemble of random forest and gradient boosting on
+screens, subgroup screens, price patterns, market-relative percentiles and co-bidding
+group features.  All features are computed from bids alone."""
+from __future__ import annotations
+
+import pickle
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from sklearn.ensemble import ExtraTreesClassifier, HistGradientBoostingClassifier, RandomForestClassifier
+
+from .features import tender_labels
+from .market import market_table
+
+FORMAT_VERSION = 1
+
+
+@dataclass
+class Model:
+    features: list
+    estimators: list = field(default_factory=list)
+    version: int = FORMAT_VERSION
+    n_train_tenders: int = 0
+    positive_rate: float = 0.0
+
+    def predict(self, table: pd.DataFrame) -> np.ndarray:
+        X = table.reindex(columns=self.features).to_numpy(float)
+        X = np.where(np.isfinite(X), X, np.nan)
+        ps = []
+        for est in self.estimators:
+            p = est.predict_proba(np.nan_to_num(X, nan=-1.0) if not isinstance(est, HistGradientBoostingClassifier) else X)
+            ps.append(p[:, 1] if p.shape[1] == 2 else np.full(len(X), float(est.classes_[0])))
+        return np.mean(ps, axis=0)
+
+    def save(self, path) -> None:
+        with open(path, "wb") as fh:
+            pickle.dump(self, fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+    @staticmethod
+    def load(path) -> "Model":
+        with open(path, "rb") as fh:
+            m = pickle.load(fh)
+        if not isinstance(m, Model) or m.version != FORMAT_VERSION:
+            raise ValueError("not a Sunlight collusion model of this version")
+        return m
+
+
+def feature_columns(table: pd.DataFrame) -> list:
+    return [c for c in table.columns if c not in ("risk", "screen_risk", "grp_id", "band")]
+
+
+def train(bids: pd.DataFrame, *, seed: int = 0, n_estimators: int = 300, n_jobs: int = 1) -> Model:
+    """Fit on a canonical bid table with a ``collusive`` column."""
+    if "collusive" not in bids:
+        raise ValueError("training bids need a 'collusive' column")
+    table = market_table(bids.drop(columns="collusive"))
+    y = tender_labels(bids).reindex(table.index).to_numpy()
+    cols = feature_columns(table)
+    X = table[cols].to_numpy(float)
+    X = np.where(np.isfinite(X), X, np.nan)
+    rf = RandomForestClassifier(n_estimators=n_estimators, min_samples_leaf=2, max_features="sqrt",
+                                class_weight="balanced_subsample", random_state=seed, n_jobs=n_jobs)
+    et = ExtraTreesClassifier(n_estimators=n_estimators, min_samples_leaf=2, max_features="sqrt",
+                              class_weight="balanced", random_state=seed, n_jobs=n_jobs)
+    hgb = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.05, max_leaf_nodes=15,
+                                         l2_regularization=1.0, random_state=seed)
+    Xf = np.nan_to_num(X, nan=-1.0)
+    ests = []
+    for est, data in ((rf, Xf), (et, Xf), (hgb, X)):
+        est.fit(data, y)
+        ests.append(est)
+    return Model(cols, ests, n_train_tenders=len(y), positive_rate=float(y.mean()))

@@ -1,0 +1,108 @@
+"""Unsupervised risk (no labels): market-relative, rank-based.
+
+Every screen is turned into a percentile *within the market being scored*, among tenders
+with a similar number of bids (bins below; a bin with fewer than ``min_ref`` tenders
+falls back to the whole market).  A directional percentile of 0.97 for ``cv`` means the
+bids are closer together than in 97% of comparable tenders.  Directions follow the
+bid-rigging literature (Imhof; Huber & Imhof): low CV, low spread and a large gap
+between the winner and tightly packed losers (high RD) are suspicious; the subgroup
+versions catch incomplete cartels.
+
+screen_risk = mean of the available directional percentiles (0.5 when a tender has too
+few bids for any screen); risk = noisy-OR of screen_risk with pattern, group and
+signal evidence, so hard evidence (identical prices, a cohesive rotating group, shared
+IP) raises risk without being averaged away.  Risk is in [0, 1].
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+N_BINS = (1, 2, 3, 4, 5, 7, 10, 15)          # left edges of bid-count bins
+COMPONENTS = {"cv": -1, "spd": -1, "rd": +1,   # -1: low is suspicious
+              "sub3_cv_mean": -1, "sub4_cv_mean": -1}
+BANDS = (0.6, 0.8)                             # blue < 0.6 <= yellow < 0.8 <= red
+PATTERN_WEIGHTS = {"identical": 0.5, "step_arith": 0.4, "step_geom": 0.4, "reserve_round": 0.3}
+STEP_TOL = 0.01
+
+
+def n_bin(n) -> np.ndarray:
+    return np.searchsorted(np.asarray(N_BINS), np.asarray(n), side="right") - 1
+
+
+@dataclass
+class Reference:
+    """Sorted screen values per bid-count bin, to turn a value into a percentile."""
+    by_bin: dict = field(default_factory=dict)   # (screen, bin) -> sorted array
+    overall: dict = field(default_factory=dict)  # screen -> sorted array
+    min_ref: int = 30
+
+    @classmethod
+    def build(cls, feats: pd.DataFrame, screens=None, min_ref: int = 30) -> "Reference":
+        ref = cls(min_ref=min_ref)
+        bins = n_bin(feats["n_bids"].to_numpy())
+        for sc in screens or list(COMPONENTS) + ["cv", "spd", "diffp", "rd", "kurt", "skew", "ks"]:
+            if sc not in feats:
+                continue
+            v = feats[sc].to_numpy(float)
+            ref.overall[sc] = np.sort(v[np.isfinite(v)])
+            for b in np.unique(bins):
+                vb = v[(bins == b) & np.isfinite(v)]
+                if len(vb) >= min_ref:
+                    ref.by_bin[(sc, int(b))] = np.sort(vb)
+        return ref
+
+    def percentile(self, screen: str, values, n_bids) -> np.ndarray:
+        """Mid-rank percentile in [0, 1]; NaN where the value is NaN."""
+        v = np.asarray(values, float)
+        bins = n_bin(n_bids)
+        out = np.full(len(v), np.nan)
+        for b in np.unique(bins):
+            ref = self.by_bin.get((screen, int(b)), self.overall.get(screen))
+            m = (bins == b) & np.isfinite(v)
+            if ref is None or len(ref) == 0 or not m.any():
+                continue
+            lo = np.searchsorted(ref, v[m], "left")
+            hi = np.searchsorted(ref, v[m], "right")
+            out[m] = (lo + hi) / (2.0 * len(ref))
+        return out
+
+
+def suspicion_percentiles(feats: pd.DataFrame, ref: Reference, components=None) -> pd.DataFrame:
+    """Directional percentile per component: 1 = most suspicious in the market."""
+    comps = components or COMPONENTS
+    out = {}
+    for sc, sign in comps.items():
+        if sc in feats:
+            p = ref.percentile(sc, feats[sc].to_numpy(float), feats["n_bids"].to_numpy())
+            out[f"p_{sc}"] = p if sign > 0 else 1.0 - p
+    return pd.DataFrame(out, index=feats.index)
+
+
+def pattern_evidence(feats: pd.DataFrame, step_tol: float = STEP_TOL) -> pd.Series:
+    w = PATTERN_WEIGHTS
+    keep = np.ones(len(feats))
+    keep *= np.where(feats["identical"].to_numpy() >= 2, 1 - w["identical"], 1.0)
+    keep *= np.where(feats["step_cv_arith"].fillna(np.inf).to_numpy() < step_tol, 1 - w["step_arith"], 1.0)
+    keep *= np.where(feats["step_cv_geom"].fillna(np.inf).to_numpy() < step_tol, 1 - w["step_geom"], 1.0)
+    keep *= np.where(feats["reserve_round"].to_numpy() >= 2, 1 - w["reserve_round"], 1.0)
+    return pd.Series(1 - keep, index=feats.index)
+
+
+def combine(screen_risk, *evidence) -> np.ndarray:
+    keep = 1.0 - np.asarray(screen_risk, float)
+    for e in evidence:
+        keep = keep * (1.0 - np.clip(np.nan_to_num(np.asarray(e, float)), 0, 1))
+    return 1.0 - keep
+
+
+def screen_risk(pct: pd.DataFrame) -> pd.Series:
+    return pct.mean(axis=1, skipna=True).fillna(0.5)
+
+
+def band(risk, thresholds=BANDS) -> np.ndarray:
+    """'blue' / 'yellow' / 'red' per risk value."""
+    r = np.asarray(risk, float)
+    return np.where(r >= thresholds[1], "red", np.where(r >= thresholds[0], "yellow", "blue"))

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TendersConfig(AppConfig):
+    name = "trading.tenders"
+    label = "tenders"
+    verbose_name = _("Tenders")

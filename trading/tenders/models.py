@@ -1,0 +1,107 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from trading.accounts.models import Organisation
+
+
+class ProjectType(models.TextChoices):
+    WORKS = "works", _("Works")
+    GOODS = "goods", _("Goods")
+    SERVICES = "services", _("Services")
+    LAND = "land", _("Land / mining rights")
+    PROPERTY = "property", _("State property")
+
+
+class EvaluationMethod(models.TextChoices):
+    LOWEST_PRICE = "lowest_price", _("Lowest evaluated price")
+    SCORING = "scoring", _("Comprehensive scoring")
+
+
+class TenderStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    BIDDING_CLOSED = "bidding_closed", _("Bidding closed")
+    OPENING = "opening", _("Opening")
+    EVALUATION = "evaluation", _("Evaluation")
+    CANDIDATES = "candidates", _("Candidates published")
+    AWARDED = "awarded", _("Awarded")
+    COMPLETE = "complete", _("Complete")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+money = dict(max_digits=16, decimal_places=2, validators=[MinValueValidator(Decimal("0"))])
+
+
+class Project(models.Model):
+    entity = models.ForeignKey(Organisation, verbose_name=_("procuring entity"), on_delete=models.PROTECT,
+                               related_name="projects")
+    agency = models.ForeignKey(Organisation, verbose_name=_("agency"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="agency_projects")
+    code = models.CharField(_("project code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    project_type = models.CharField(_("type"), max_length=16, choices=ProjectType.choices)
+    budget = models.DecimalField(_("budget"), **money)
+    funding_source = models.CharField(_("funding source"), max_length=200)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class Tender(models.Model):
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="tenders")
+    reference = models.CharField(_("tender reference"), max_length=40, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=TenderStatus.choices, default=TenderStatus.DRAFT,
+                              db_index=True)
+    ceiling_price = models.DecimalField(_("ceiling price"), **money)
+    evaluation_method = models.CharField(_("evaluation method"), max_length=16, choices=EvaluationMethod.choices)
+    scoring_weights = models.JSONField(_("scoring weights"), default=dict, blank=True)
+    bid_security_amount = models.DecimalField(_("bid security amount"), **money)
+    documents_from = models.DateTimeField(_("documents on offer from"), null=True, blank=True)
+    documents_until = models.DateTimeField(_("documents on offer until"), null=True, blank=True)
+    deadline = models.DateTimeField(_("bid deadline and opening time"), null=True, blank=True, db_index=True)
+    # Procedure settings: statutory defaults, editable per procedure.
+    min_bidding_days = models.PositiveSmallIntegerField(_("minimum bidding days"), default=20)
+    min_document_days = models.PositiveSmallIntegerField(_("minimum document days"), default=5)
+    clarification_cutoff_days = models.PositiveSmallIntegerField(_("clarification cut-off days"), default=15)
+    min_bids = models.PositiveSmallIntegerField(_("minimum number of bids"), default=3)
+    confirmation_minutes = models.PositiveSmallIntegerField(_("opening confirmation window (minutes)"), default=30)
+    key_threshold = models.PositiveSmallIntegerField(_("key shares needed to open"), default=2)
+    is_public = models.BooleanField(_("public opening"), default=True)
+    was_red = models.BooleanField(_("was red"), default=False)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
+    winner = models.ForeignKey(Organisation, verbose_name=_("winner"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="won_tenders")
+    awarded_amount = models.DecimalField(_("awarded amount"), null=True, blank=True, **money)
+    imported = models.BooleanField(_("imported history"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-deadline", "-id"]
+
+    def __str__(self):
+        return f"{self.reference} {self.title}"
+
+    @property
+    def entity(self):
+        return self.project.entity
+
+
+class Lot(models.Model):
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="lots")
+    number = models.PositiveSmallIntegerField(_("lot number"))
+    title = models.CharField(_("title"), max_length=200)
+    ceiling_price = models.DecimalField(_("ceiling price"), **money)
+
+    class Meta:
+        ordering = ["number"]
+        unique_together = [("tender", "number")]

@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("trading.accounts.urls")),
+    path("audit/", include("trading.audit.urls")),
+    path("tenders/", include("trading.tenders.urls")),
+    path("bids/", include("trading.bids.urls")),
+    path("opening/", include("trading.realtime.urls")),
+    path("collusion/", include("trading.collusion.urls")),
+    path("api/", include("trading.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]

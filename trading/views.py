@@ -1,0 +1,6 @@
+from django.shortcuts import redirect, render
+
+
+def home(request):
+    """The public landing page; signed-in users go to their role's desk."""
+    return render(request, "home.html")
