@@ -6,11 +6,15 @@ Co-bid counts come from a sparse incidence product (no per-tender loop); tenders
 more than ``max_tender_size`` bidders are left out of the graph (they say little about
 who knows whom and cost n^2).  Communities: networkx Louvain with a fixed seed.
 
-Per group: size; cohesion (internal edge density x mean Jaccard); exclusivity (share of
+Per group: size; cohesion (mean Jaccard over all member pairs, 0 for pairs that never
+met: 1 = members always bid together); exclusivity (share of
 members' bids made in tenders where another member also bid); shared tenders (>= 2
 members); winner_share (share of shared tenders won by a member); rotation (normalised
 entropy of members' wins in shared tenders: 1 = wins spread evenly over all members);
 cover bidders (members with >= ``cover_min_bids`` shared bids and no win).
+score = min(1, shared/5) * sqrt(cohesion * exclusivity) * (0.5 + 0.5 * max(rotation,
+cover share)): a small ring that always meets and shares out the wins scores near 1, a
+large regional community of firms that only sometimes meet scores low.
 """
 from __future__ import annotations
 
@@ -96,9 +100,8 @@ def group_stats(bids: pd.DataFrame, g: nx.Graph, member_of: dict, *,
     for gid, mem in members.items():
         k = len(mem)
         sub = g.subgraph(mem)
-        dens = 2 * sub.number_of_edges() / (k * (k - 1)) if k > 1 else 0.0
-        jac = np.mean([d["jaccard"] for *_, d in sub.edges(data=True)]) if sub.number_of_edges() else 0.0
-        cohesion = float(dens * min(1.0, 2 * jac))
+        pairs = k * (k - 1) / 2
+        cohesion = float(sum(d["jaccard"] for *_, d in sub.edges(data=True)) / pairs) if pairs else 0.0
         w = wins.get(gid, pd.Series(dtype=float))
         w = w.reindex(mem, fill_value=0).to_numpy(float) if len(w) else np.zeros(k)
         tot = w.sum()
@@ -115,7 +118,7 @@ def group_stats(bids: pd.DataFrame, g: nx.Graph, member_of: dict, *,
         ex = float(excl.get(gid, 0.0))
         pattern = max(rotation, min(1.0, len(covers) / max(1, k - 1)))
         enough = min(1.0, ns / 5.0)
-        score = enough * (0.3 * ex + 0.2 * cohesion + 0.2 * wshare + 0.3 * pattern)
+        score = enough * np.sqrt(cohesion * ex) * (0.5 + 0.5 * pattern)
         rows.append([gid, mem, k, cohesion, ex, ns, wshare, rotation, covers, score])
     return pd.DataFrame(rows, columns=cols).sort_values("score", ascending=False).reset_index(drop=True)
 

@@ -59,6 +59,9 @@ def train(bids: pd.DataFrame, *, seed: int = 0, n_estimators: int = 300, n_jobs:
     cols = feature_columns(table)
     X = table[cols].to_numpy(float)
     X = np.where(np.isfinite(X), X, np.nan)
+    varies = np.array([np.unique(c[~np.isnan(c)]).size > 1 for c in X.T], dtype=bool)
+    cols = [c for c, v in zip(cols, varies) if v]
+    X = X[:, varies]
     rf = RandomForestClassifier(n_estimators=n_estimators, min_samples_leaf=2, max_features="sqrt",
                                 class_weight="balanced_subsample", random_state=seed, n_jobs=n_jobs)
     et = ExtraTreesClassifier(n_estimators=n_estimators, min_samples_leaf=2, max_features="sqrt",

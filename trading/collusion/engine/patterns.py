@@ -6,7 +6,7 @@ step_cv_geom   CV of the ratios - 1 between consecutive sorted bids (n >= 3); ne
                equal geometric (percentage) steps.
 reserve_round  number of bids lying at a round percentage of the reserve price
                (a multiple of ``round_step``, e.g. exactly 95.0% or 97.5%).
-identical      number of bids equal to another bid in the same tender.
+identical      number of bids equal to a bid of another (known) bidder in the tender.
 cluster_above  share of losing bids within ``cluster_tol`` above the lowest bid (n >= 3).
 """
 from __future__ import annotations
@@ -30,6 +30,16 @@ def _cv_by_group(v: np.ndarray, mask: np.ndarray, s: Sorted) -> np.ndarray:
     return out
 
 
+def _identical(bids: pd.DataFrame) -> pd.Series:
+    """Per tender: bids whose amount equals that of a *different, known* bidder.
+    Rows without bidder id are ignored (they may be duplicated rows, not two firms)."""
+    if "bidder_id" not in bids:
+        return pd.Series(dtype=float)
+    b = bids.loc[bids["bidder_id"].notna(), ["tender_id", "bidder_id", "amount"]]
+    nb = b.groupby(["tender_id", "amount"], sort=False)["bidder_id"].transform("nunique")
+    return b[nb >= 2].groupby("tender_id", sort=False).size().astype(float)
+
+
 def patterns(bids: pd.DataFrame, s: Sorted | None = None, *, round_step: float = 0.005,
              round_tol: float = 1e-5, cluster_tol: float = 0.03) -> pd.DataFrame:
     s = s or sort_bids(bids)
@@ -46,10 +56,7 @@ def patterns(bids: pd.DataFrame, s: Sorted | None = None, *, round_step: float =
     nonpos = s.gsum((has_prev & ~(gap > 0)).astype(float)) > 0
     arith[nonpos | (s.n < 3)] = np.nan
     geom[nonpos | (s.n < 3)] = np.nan
-    ident = s.gsum((has_prev & (gap == 0)).astype(float))
-    # a bid equal to its predecessor marks both; count distinct bids involved
-    nxt_eq = np.concatenate([gap[1:] == 0, [False]]) & (np.concatenate([s.rank[1:], [0]]) > 0)
-    ident = s.gsum(((has_prev & (gap == 0)) | nxt_eq).astype(float))
+    ident = _identical(bids).reindex(s.tenders, fill_value=0).to_numpy(float)
     lo = x[s.start]
     with np.errstate(divide="ignore", invalid="ignore"):
         rel = (x - lo[s.code]) / lo[s.code]
