@@ -13,6 +13,12 @@ from .features import tender_features
 from .signals import shared_identities, tender_signal_evidence
 
 GROUP_WEIGHT = 0.6   # how much a suspicious group's score counts in the noisy-OR
+GROUP_FLOOR = 0.3    # group scores below this are ordinary market structure
+
+
+def group_evidence(grp_score) -> np.ndarray:
+    g = np.asarray(grp_score, float)
+    return GROUP_WEIGHT * np.clip((g - GROUP_FLOOR) / (1 - GROUP_FLOOR), 0, 1)
 
 
 @dataclass
@@ -56,7 +62,7 @@ class MarketIndex:
         t["grp_id"] = grp["grp_id"].fillna(-1).astype(int)
         t["signal_evidence"] = sig
         t["screen_risk"] = sr
-        t["risk"] = R.combine(sr, pat, GROUP_WEIGHT * t["grp_score"], sig)
+        t["risk"] = R.combine(sr, pat, group_evidence(t["grp_score"]), sig)
         return t
 
 
@@ -74,5 +80,5 @@ def score_tender(index: MarketIndex, tender_bids: pd.DataFrame) -> pd.Series:
         local = tender_signal_evidence(ids[ids["scope"] == "tender"], t.index)
         t["signal_evidence"] = np.maximum(t["signal_evidence"], local)
         t["risk"] = R.combine(t["screen_risk"], t["pattern_evidence"],
-                              GROUP_WEIGHT * t["grp_score"], t["signal_evidence"])
+                              group_evidence(t["grp_score"]), t["signal_evidence"])
     return t
