@@ -105,3 +105,91 @@ class Lot(models.Model):
     class Meta:
         ordering = ["number"]
         unique_together = [("tender", "number")]
+
+
+class StatusChange(models.Model):
+    """One step of the lifecycle, written only by services.lifecycle.transition."""
+
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=16, choices=TenderStatus.choices)
+    to_status = models.CharField(max_length=16, choices=TenderStatus.choices)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    at = models.DateTimeField(_("time"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+def document_path(instance, filename):
+    return f"tender_documents/{instance.tender_id}/{instance.sha256[:16]}/{filename}"
+
+
+class TenderDocument(models.Model):
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=document_path, max_length=300)
+    filename = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    uploaded_at = models.DateTimeField(_("uploaded"))
+
+    class Meta:
+        ordering = ["title", "-version"]
+        unique_together = [("tender", "title", "version")]
+
+    def __str__(self):
+        return f"{self.title} v{self.version}"
+
+
+class DocumentDownload(models.Model):
+    """Who fetched which document: secret until the opening (it is what colluders need)."""
+
+    document = models.ForeignKey(TenderDocument, on_delete=models.CASCADE, related_name="downloads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="document_downloads")
+    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT)
+    ip = models.CharField(max_length=45, blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class Clarification(models.Model):
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="clarifications")
+    text = models.TextField(_("text"))
+    changes_conditions = models.BooleanField(_("changes the conditions"), default=False)
+    deadline_before = models.DateTimeField(null=True, blank=True)
+    deadline_after = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    @property
+    def moved_deadline(self):
+        return self.deadline_before != self.deadline_after
+
+
+class CheckpointState(models.TextChoices):
+    GREEN = "green", _("Green")
+    YELLOW = "yellow", _("Yellow")
+    RED = "red", _("Red")
+
+
+class Checkpoint(models.Model):
+    """Last stored state of one statutory period or deadline of a tender."""
+
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="checkpoints")
+    code = models.CharField(max_length=40)
+    state = models.CharField(max_length=8, choices=CheckpointState.choices)
+    reason = models.CharField(max_length=500)
+    was_red = models.BooleanField(default=False)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["tender_id", "code"]
+        unique_together = [("tender", "code")]

@@ -1,0 +1,249 @@
+"""Checkpoints: every statutory period and deadline of a tender as green, yellow or red.
+
+`evaluate(facts, now)` is pure: it takes what is known about a tender and the time,
+and returns one state with its reason per checkpoint. `refresh_checkpoints` stores
+the result; a checkpoint that was ever red keeps the mark, and so does the tender.
+"""
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Case, IntegerField, Max, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from trading.accounts.caller import Caller
+from trading.audit.services import record
+
+from . import clock
+from .models import Checkpoint, CheckpointState, Tender, TenderStatus
+
+GREEN, YELLOW, RED = CheckpointState.GREEN, CheckpointState.YELLOW, CheckpointState.RED
+OPENING_GRACE = dt.timedelta(hours=1)
+CANDIDATE_NOTICE_DAYS = 3
+CONTRACT_DAYS = 30
+
+LABELS = {
+    "bidding_period": gettext_lazy("Bidding period"),
+    "document_offer": gettext_lazy("Documents on offer"),
+    "clarification_cutoff": gettext_lazy("Clarification cut-off"),
+    "opening_on_time": gettext_lazy("Opening at the deadline"),
+    "candidate_notice": gettext_lazy("Candidate notice period"),
+    "contract_signing": gettext_lazy("Contract within 30 days of award"),
+}
+
+
+@dataclass
+class Facts:
+    status: str
+    documents_from: dt.datetime | None
+    documents_until: dt.datetime | None
+    deadline: dt.datetime | None
+    min_bidding_days: int
+    min_document_days: int
+    clarification_cutoff_days: int
+    opened_at: dt.datetime | None = None
+    # first time the tender entered each status
+    entered: dict = field(default_factory=dict)
+    # times of clarifications that changed the conditions
+    condition_changes: list = field(default_factory=list)
+
+
+@dataclass
+class Result:
+    code: str
+    state: str
+    reason: str
+
+    @property
+    def label(self):
+        return LABELS[self.code]
+
+
+def _when(moment):
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def _days(delta):
+    return round(delta.total_seconds() / 86400, 1)
+
+
+def _span(delta):
+    hours = delta.total_seconds() / 3600
+    if hours < 48:
+        return _("%(n).1f hours") % {"n": hours}
+    return _("%(n).1f days") % {"n": hours / 24}
+
+
+def evaluate(facts, now, yellow_days=None):
+    """Return the checkpoint results for one tender (none for a draft)."""
+    if facts.status == TenderStatus.DRAFT:
+        return []
+    yellow = dt.timedelta(days=settings.SUNLIGHT["CHECKPOINT_YELLOW_DAYS"] if yellow_days is None else yellow_days)
+    results = []
+    start, until, deadline = facts.documents_from, facts.documents_until, facts.deadline
+
+    if start and deadline:
+        length, minimum = deadline - start, dt.timedelta(days=facts.min_bidding_days)
+        if length < minimum:
+            results.append(Result("bidding_period", RED, _(
+                "The bidding period is %(n)s days; at least %(min)d days are required from the documents to the "
+                "deadline.") % {"n": _days(length), "min": facts.min_bidding_days}))
+        else:
+            results.append(Result("bidding_period", GREEN, _(
+                "The bidding period is %(n)s days (at least %(min)d).") % {"n": _days(length),
+                                                                         "min": facts.min_bidding_days}))
+    if start and until:
+        length, minimum = until - start, dt.timedelta(days=facts.min_document_days)
+        state = RED if length < minimum else GREEN
+        results.append(Result("document_offer", state, _(
+            "Documents are on offer for %(n)s days (at least %(min)d), until %(until)s.") % {
+            "n": _days(length), "min": facts.min_document_days, "until": _when(until)}))
+
+    if deadline:
+        cutoff = dt.timedelta(days=facts.clarification_cutoff_days)
+        late = [c for c in facts.condition_changes if deadline - c < cutoff]
+        if late:
+            results.append(Result("clarification_cutoff", RED, _(
+                "The conditions changed on %(when)s, only %(left)s before the deadline; at least %(min)d days are "
+                "required, so the deadline must move.") % {"when": _when(late[0]), "left": _span(deadline - late[0]),
+                                                           "min": facts.clarification_cutoff_days}))
+        elif facts.condition_changes:
+            results.append(Result("clarification_cutoff", GREEN, _(
+                "Every change of conditions came at least %(min)d days before the deadline.") % {
+                "min": facts.clarification_cutoff_days}))
+        else:
+            results.append(Result("clarification_cutoff", GREEN, _("No clarification changed the conditions.")))
+
+    results.extend(_opening(facts, now, yellow))
+    results.extend(_candidates(facts, now))
+    results.extend(_contract(facts, now, yellow))
+    return results
+
+
+def _opening(facts, now, yellow):
+    deadline = facts.deadline
+    if not deadline:
+        return []
+    if facts.opened_at:
+        delay = facts.opened_at - deadline
+        if delay > OPENING_GRACE:
+            return [Result("opening_on_time", RED, _("The opening began at %(when)s, %(late)s after the deadline.")
+                           % {"when": _when(facts.opened_at), "late": _span(delay)})]
+        return [Result("opening_on_time", GREEN, _("The opening began at %(when)s, at the deadline.")
+                       % {"when": _when(facts.opened_at)})]
+    if facts.status not in (TenderStatus.PUBLISHED, TenderStatus.BIDDING_CLOSED):
+        return []
+    if now < deadline:
+        state = YELLOW if deadline - now <= yellow else GREEN
+        return [Result("opening_on_time", state, _("Bidding closes and the opening is due at %(when)s, in %(left)s.")
+                       % {"when": _when(deadline), "left": _span(deadline - now)})]
+    if now - deadline <= OPENING_GRACE:
+        return [Result("opening_on_time", YELLOW, _("The deadline passed at %(when)s; the opening must start now.")
+                       % {"when": _when(deadline)})]
+    return [Result("opening_on_time", RED, _("The deadline passed %(ago)s ago and the opening has not started.")
+                   % {"ago": _span(now - deadline)})]
+
+
+def _candidates(facts, now):
+    shown = facts.entered.get(TenderStatus.CANDIDATES)
+    if not shown:
+        return []
+    minimum = dt.timedelta(days=CANDIDATE_NOTICE_DAYS)
+    awarded = facts.entered.get(TenderStatus.AWARDED)
+    if awarded:
+        if awarded - shown < minimum:
+            return [Result("candidate_notice", RED, _(
+                "The award came %(after)s after the candidate notice; the notice must stay up %(min)d days.")
+                % {"after": _span(awarded - shown), "min": CANDIDATE_NOTICE_DAYS})]
+        return [Result("candidate_notice", GREEN, _("The candidates were shown for at least %(min)d days.")
+                       % {"min": CANDIDATE_NOTICE_DAYS})]
+    if facts.status == TenderStatus.CANDIDATES and now - shown < minimum:
+        return [Result("candidate_notice", YELLOW, _(
+            "The candidate notice is up since %(when)s; no award before %(until)s.")
+            % {"when": _when(shown), "until": _when(shown + minimum)})]
+    return [Result("candidate_notice", GREEN, _("The candidates were shown for at least %(min)d days.")
+                   % {"min": CANDIDATE_NOTICE_DAYS})]
+
+
+def _contract(facts, now, yellow):
+    awarded = facts.entered.get(TenderStatus.AWARDED)
+    if not awarded:
+        return []
+    limit = awarded + dt.timedelta(days=CONTRACT_DAYS)
+    done = facts.entered.get(TenderStatus.COMPLETE)
+    if done:
+        state = RED if done > limit else GREEN
+        return [Result("contract_signing", state, _("Completed %(after)s after the award (at most %(max)d days).")
+                       % {"after": _span(done - awarded), "max": CONTRACT_DAYS})]
+    if now > limit:
+        return [Result("contract_signing", RED, _("The contract was due by %(until)s and is not recorded.")
+                       % {"until": _when(limit)})]
+    state = YELLOW if limit - now <= yellow else GREEN
+    return [Result("contract_signing", state, _("The contract is due by %(until)s.") % {"until": _when(limit)})]
+
+
+def facts_of(tender):
+    entered = {}
+    for change in tender.status_changes.all():
+        entered.setdefault(change.to_status, change.at)
+    return Facts(
+        status=tender.status, documents_from=tender.documents_from, documents_until=tender.documents_until,
+        deadline=tender.deadline, min_bidding_days=tender.min_bidding_days,
+        min_document_days=tender.min_document_days, clarification_cutoff_days=tender.clarification_cutoff_days,
+        opened_at=tender.opened_at, entered=entered,
+        condition_changes=[c.created_at for c in tender.clarifications.all() if c.changes_conditions],
+    )
+
+
+def refresh_checkpoints(tender, caller=None):
+    """Store the current states; log each change; latch the tender's "was red" mark."""
+    if tender.imported:
+        return []
+    caller = caller or Caller.system()
+    now = clock.now()
+    results = evaluate(facts_of(tender), now)
+    with transaction.atomic():
+        stored = {c.code: c for c in Checkpoint.objects.select_for_update().filter(tender=tender)}
+        for result in results:
+            current = stored.get(result.code)
+            if current and current.state == result.state and current.reason == result.reason:
+                continue
+            if current is None:
+                current = Checkpoint(tender=tender, code=result.code)
+            changed_state = current.state != result.state
+            current.state, current.reason = result.state, result.reason
+            current.was_red = current.was_red or result.state == RED
+            if changed_state:
+                current.changed_at = now
+            current.save()
+            if changed_state:
+                record(caller, "tenders.checkpoint", tender, code=result.code, state=result.state,
+                       reason=result.reason)
+        if any(r.state == RED for r in results) and not tender.was_red:
+            tender.was_red = True
+            Tender.objects.filter(pk=tender.pk).update(was_red=True)
+    return results
+
+
+STATE_RANK = Case(When(checkpoints__state=RED, then=Value(2)), When(checkpoints__state=YELLOW, then=Value(1)),
+                  default=Value(0), output_field=IntegerField())
+
+
+def supervised_tenders(user):
+    """Tenders with checkpoints that this user may watch, worst first (red, then yellow, then green)."""
+    from .selectors import internal_tenders
+    return (internal_tenders(user).exclude(status=TenderStatus.DRAFT).exclude(imported=True)
+            .annotate(worst=Max(STATE_RANK)).order_by("-worst", "-was_red", "deadline", "id")
+            .select_related("project", "project__entity").prefetch_related("checkpoints"))
+
+
+def refresh_open_tenders(user):
+    """Time moves checkpoints (deadlines pass), so the watch page recomputes the live tenders first."""
+    live = supervised_tenders(user).exclude(status__in=[TenderStatus.COMPLETE, TenderStatus.FAILED,
+                                                        TenderStatus.CANCELLED])
+    for tender in Tender.objects.filter(pk__in=live.values("pk")).prefetch_related("status_changes",
+                                                                                    "clarifications"):
+        refresh_checkpoints(tender)

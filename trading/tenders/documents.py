@@ -1,0 +1,67 @@
+"""Checks on uploaded tender documents: the extension must match what the bytes are."""
+import hashlib
+import os
+import zipfile
+
+from django.utils.text import get_valid_filename
+
+MAGIC = {
+    ".pdf": (b"%PDF-",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".zip": (b"PK\x03\x04", b"PK\x05\x06"),
+    ".docx": (b"PK\x03\x04",),
+    ".xlsx": (b"PK\x03\x04",),
+}
+# Office files are zip archives; their main part tells them apart from any zip.
+OFFICE_PART = {".docx": "word/document.xml", ".xlsx": "xl/workbook.xml"}
+
+
+def extension(name):
+    return os.path.splitext(name or "")[1].lower()
+
+
+def safe_filename(name):
+    base = os.path.basename((name or "").replace("\\", "/"))
+    stem, ext = os.path.splitext(base)
+    return get_valid_filename(stem[:120] or "document") + ext.lower()
+
+
+def content_matches(ext, fileobj):
+    """Does the file's content look like its extension says? Reads from the start and rewinds."""
+    fileobj.seek(0)
+    head = fileobj.read(4096)
+    fileobj.seek(0)
+    if ext == ".txt":
+        return b"\x00" not in head and _is_utf8_prefix(head)
+    if not any(head.startswith(m) for m in MAGIC.get(ext, ())):
+        return False
+    if ext in OFFICE_PART:
+        try:
+            with zipfile.ZipFile(fileobj) as archive:
+                return OFFICE_PART[ext] in archive.namelist()
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return False
+        finally:
+            fileobj.seek(0)
+    return True
+
+
+def _is_utf8_prefix(data):
+    # The 4 KiB cut may split a multi-byte character; up to 3 trailing bytes may be incomplete.
+    for cut in range(4):
+        try:
+            data[: len(data) - cut].decode("utf-8")
+            return True
+        except UnicodeDecodeError:
+            continue
+    return False
+
+
+def sha256_of(fileobj):
+    fileobj.seek(0)
+    h = hashlib.sha256()
+    for chunk in iter(lambda: fileobj.read(1 << 16), b""):
+        h.update(chunk)
+    fileobj.seek(0)
+    return h.hexdigest()
