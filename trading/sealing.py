@@ -39,6 +39,10 @@ def unseal(private_key: bytes, ciphertext: bytes) -> bytes:
         raise SealingError("ciphertext does not open with this key") from exc
 
 
+def public_key_of(private_key: bytes) -> bytes:
+    return bytes(PrivateKey(bytes(private_key)).public_key)
+
+
 def seal_json(public_key: bytes, value) -> bytes:
     return seal(public_key, json.dumps(value, sort_keys=True, ensure_ascii=False).encode())
 

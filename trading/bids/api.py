@@ -1,4 +1,182 @@
-from rest_framework.routers import DefaultRouter
+"""REST API for contractors' own tools: submit / replace / withdraw / confirm bids, own bids, receipts.
 
-router = DefaultRouter()
-urlpatterns = router.urls
+Submissions are idempotent: send a client key (field `client_key` or header
+`Idempotency-Key`); the same key returns the same bid and receipt. The device
+fingerprint comes in the `X-Device-Fingerprint` header.
+"""
+from django.core.exceptions import ValidationError
+from django.urls import path
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
+from rest_framework.views import APIView
+
+from trading.accounts.caller import Caller
+
+from . import receipts, selectors, services
+from .models import Bid
+
+CONTENT_FIELDS = ("price", "duration_days", "quality", "project_manager", "security_reference")
+
+
+class BidSerializer(serializers.ModelSerializer):
+    tender_reference = serializers.CharField(source="tender.reference", read_only=True)
+    attachments = serializers.SerializerMethodField()
+    receipt_seq = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Bid
+        # Never the opened fields: a bid's content is only ever announced at the opening.
+        fields = ["id", "tender", "tender_reference", "version", "status", "received_at", "needs_reconfirmation",
+                  "confirmed_at", "content_digest", "attachments", "receipt_seq"]
+        read_only_fields = fields
+
+    def get_attachments(self, bid) -> list[str]:
+        return [a.digest for a in bid.attachments.all()]
+
+    def get_receipt_seq(self, bid) -> int | None:
+        receipt = getattr(bid, "receipt", None)
+        return receipt.seq if receipt else None
+
+
+class ReceiptSerializer(serializers.Serializer):
+    payload = serializers.DictField()
+    signature = serializers.CharField()
+
+
+class SubmitSerializer(serializers.Serializer):
+    """Documents the submission; the service does the checking and answers per field."""
+
+    tender = serializers.IntegerField()
+    price = serializers.DecimalField(max_digits=16, decimal_places=2)
+    duration_days = serializers.IntegerField()
+    quality = serializers.CharField()
+    project_manager = serializers.CharField()
+    security_reference = serializers.CharField()
+    client_key = serializers.CharField(required=False)
+    attachments = serializers.ListField(child=serializers.FileField(), required=False)
+
+
+SubmissionResponse = inline_serializer("SubmissionResponse", {
+    "bid": BidSerializer(), "receipt": ReceiptSerializer(), "replayed": serializers.BooleanField()})
+
+
+class BidViewSet(viewsets.GenericViewSet):
+    serializer_class = BidSerializer
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    permission_classes = [permissions.IsAuthenticated]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Bid.objects.none()
+        return selectors.own_bids(self.request.user).prefetch_related("attachments")
+
+    def get_object(self):
+        return selectors.own_bid(self.request.user, self.kwargs["pk"])
+
+    def list(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(BidSerializer(page, many=True).data)
+
+    def retrieve(self, request, pk=None):
+        return Response(BidSerializer(self.get_object()).data)
+
+    @extend_schema(request=SubmitSerializer, responses={201: SubmissionResponse, 200: SubmissionResponse},
+                   parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False),
+                               OpenApiParameter("X-Device-Fingerprint", str, OpenApiParameter.HEADER,
+                                                required=False)])
+    def create(self, request):
+        """Submit a sealed bid, or replace your active bid for the same tender."""
+        data = request.data
+        if not hasattr(data, "get"):
+            raise ValidationError({"non_field_errors": [_("Send a JSON object or a form.")]})
+        tender = data.get("tender")
+        if tender in (None, "") or isinstance(tender, bool) or not str(tender).isdigit():
+            raise ValidationError({"tender": [_("Give the tender's id.")]})
+        content = {name: data.get(name) for name in CONTENT_FIELDS}
+        files = request.FILES.getlist("attachments") if request.FILES else []
+        client_key = data.get("client_key") or request.headers.get("Idempotency-Key", "")
+        submission = services.submit_bid(Caller.from_request(request), int(tender), content, files, client_key)
+        body = {"bid": BidSerializer(submission.bid).data, "receipt": submission.receipt.document(),
+                "replayed": not submission.created}
+        return Response(body, status=status.HTTP_201_CREATED if submission.created else status.HTTP_200_OK)
+
+    @extend_schema(request=None, responses=BidSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        return Response(BidSerializer(services.withdraw_bid(Caller.from_request(request), pk)).data)
+
+    @extend_schema(request=None, responses=BidSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        return Response(BidSerializer(services.confirm_bid(Caller.from_request(request), pk)).data)
+
+    @extend_schema(responses=ReceiptSerializer)
+    @action(detail=True, methods=["get"])
+    def receipt(self, request, pk=None):
+        return Response(selectors.own_receipt(request.user, pk).document())
+
+    @extend_schema(responses=BidSerializer(many=True))
+    @action(detail=False, methods=["get"], url_path="to-confirm")
+    def to_confirm(self, request):
+        return Response(BidSerializer(selectors.bids_needing_confirmation(request.user), many=True).data)
+
+
+class ReceiptVerifyView(APIView):
+    """Check a receipt against this platform's key; open to anyone."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes = []
+
+    @extend_schema(request=ReceiptSerializer, responses=inline_serializer(
+        "ReceiptVerdict", {"valid": serializers.BooleanField(), "reasons": serializers.ListField()}))
+    def post(self, request):
+        try:
+            document = receipts.parse(request.body)
+        except ValueError as exc:
+            return Response({"valid": False, "reasons": [str(exc)]})
+        reasons = receipts.problems(document, trusted_public_key=receipts.platform_public_key())
+        return Response({"valid": not reasons, "reasons": reasons})
+
+
+class PlatformKeyView(APIView):
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(responses=inline_serializer("PlatformKey", {
+        "algorithm": serializers.CharField(), "public_key": serializers.CharField(),
+        "key_id": serializers.CharField()}))
+    def get(self, request):
+        public = receipts.platform_public_key()
+        return Response({"algorithm": "Ed25519", "public_key": public, "key_id": receipts.key_id(public)})
+
+
+class SubmissionSignalsView(APIView):
+    """IP, user agent and device fingerprint per submission: discipline staff, after the opening."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses=inline_serializer("SubmissionSignal", {
+        "bidder": serializers.CharField(), "bidder_credit_code": serializers.CharField(),
+        "version": serializers.IntegerField(), "status": serializers.CharField(),
+        "received_at": serializers.DateTimeField(), "ip": serializers.CharField(),
+        "user_agent": serializers.CharField(), "device_fingerprint": serializers.CharField()}, many=True))
+    def get(self, request, tender_pk):
+        _tender, rows = selectors.submission_signals(request.user, tender_pk)
+        return Response([{
+            "bidder": bid.bidder.name, "bidder_credit_code": bid.bidder.credit_code, "version": bid.version,
+            "status": bid.status, "received_at": bid.received_at, "ip": bid.ip, "user_agent": bid.user_agent,
+            "device_fingerprint": bid.device_fingerprint} for bid in rows])
+
+
+router = SimpleRouter()
+router.register("bids", BidViewSet, basename="bid")
+urlpatterns = [
+    path("receipts/verify/", ReceiptVerifyView.as_view(), name="receipt-verify"),
+    path("platform-key/", PlatformKeyView.as_view(), name="platform-key"),
+    path("tenders/<int:tender_pk>/submission-signals/", SubmissionSignalsView.as_view(),
+         name="submission-signals"),
+] + router.urls

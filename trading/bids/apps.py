@@ -6,3 +6,6 @@ class BidsConfig(AppConfig):
     name = "trading.bids"
     label = "bids"
     verbose_name = _("Bids and opening")
+
+    def ready(self):
+        from . import receivers  # noqa: F401  (connects the tender signal receivers)

@@ -33,6 +33,7 @@ class BidStatus(models.TextChoices):
     OPENED = "opened", _("Opened")
     REVOKED = "revoked", _("Revoked (bidder failed to decrypt)")
     WITHDRAWN_AT_OPENING = "withdrawn_opening", _("Withdrawn at opening (decryption failed)")
+    LAPSED = "lapsed", _("Lapsed (not confirmed after a change of conditions)")
 
 
 class Bid(models.Model):
@@ -81,6 +82,15 @@ class BidAttachment(models.Model):
     digest = models.CharField(max_length=64)
     size = models.PositiveIntegerField()
 
+    class Meta:
+        ordering = ["id"]
+
+
+class ReceiptCounter(models.Model):
+    """One row, locked by every submission, so receipt numbers are platform-wide and gap-free."""
+
+    last_seq = models.BigIntegerField(default=0)
+
 
 class Receipt(models.Model):
     bid = models.OneToOneField(Bid, on_delete=models.PROTECT, related_name="receipt")
@@ -88,3 +98,7 @@ class Receipt(models.Model):
     issued_at = models.DateTimeField()
     payload = models.JSONField()
     signature = models.CharField(max_length=128)
+
+    def document(self):
+        """The receipt as the bidder downloads it: the signed payload and its signature."""
+        return {"payload": self.payload, "signature": self.signature}

@@ -1,0 +1,175 @@
+"""Checking and sealing what a bidder submits, before any of it reaches the database or disk.
+
+Validation runs on the plaintext in memory; what leaves this module is only
+ciphertext. Error messages never echo the submitted values, so the plaintext
+cannot reach a log through an error either.
+"""
+import json
+import os
+import re
+import struct
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from trading import sealing
+
+MAX_DURATION_DAYS = 3650
+MAX_ATTACHMENTS = 10
+PAD_TO = 1024
+CLIENT_KEY_PATTERN = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+TEXT_LIMITS = {"quality": 200, "project_manager": 100, "security_reference": 100}
+# What the first bytes of an allowed file must be; .txt must be UTF-8 text.
+MAGIC = {
+    ".pdf": (b"%PDF-",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".zip": (b"PK\x03\x04", b"PK\x05\x06"),
+    ".docx": (b"PK\x03\x04",),
+    ".xlsx": (b"PK\x03\x04",),
+}
+
+
+@dataclass(frozen=True)
+class Attachment:
+    name: str
+    data: bytes
+
+
+def clean_content(data) -> dict:
+    """Return the bid content as JSON-ready values, or raise field-level errors."""
+    errors = {}
+    content = {}
+    try:
+        content["price"] = str(_clean_price(data.get("price")))
+    except ValidationError as exc:
+        errors["price"] = exc.messages
+    try:
+        content["duration_days"] = _clean_duration(data.get("duration_days"))
+    except ValidationError as exc:
+        errors["duration_days"] = exc.messages
+    for field, limit in TEXT_LIMITS.items():
+        value = data.get(field)
+        if not isinstance(value, str) or not value.strip():
+            errors[field] = [_("This field is required.")]
+        elif len(value.strip()) > limit:
+            errors[field] = [_("At most %(n)d characters.") % {"n": limit}]
+        elif "\x00" in value:
+            errors[field] = [_("Control characters are not allowed.")]
+        else:
+            content[field] = value.strip()
+    if errors:
+        raise ValidationError(errors)
+    return content
+
+
+def _clean_price(value):
+    if isinstance(value, bool) or value is None or value == "":
+        raise ValidationError(_("Enter the bid price."))
+    if not isinstance(value, (str, int, float, Decimal)):
+        raise ValidationError(_("Enter the price as a number, e.g. 1250000.00."))
+    try:
+        price = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise ValidationError(_("Enter the price as a number, e.g. 1250000.00.")) from None
+    if not price.is_finite():
+        raise ValidationError(_("Enter the price as a number, e.g. 1250000.00."))
+    if price <= 0:
+        raise ValidationError(_("The price must be more than zero."))
+    if price > settings.SUNLIGHT["MAX_AMOUNT"]:
+        raise ValidationError(_("The price is larger than any tender on this platform."))
+    if price != price.quantize(Decimal("0.01")):
+        raise ValidationError(_("The price has at most two decimal places."))
+    # Not compared with the ceiling price here: refusing over-ceiling bids would let a
+    # bidder probe an unannounced ceiling. Evaluation rejects them after the opening.
+    return price.quantize(Decimal("0.01"))
+
+
+def _clean_duration(value):
+    if isinstance(value, bool) or value is None or value == "":
+        raise ValidationError(_("Enter the duration in days."))
+    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 6:
+        value = int(value.strip())
+    if not isinstance(value, int):
+        raise ValidationError(_("Enter the duration as a whole number of days."))
+    if not 1 <= value <= MAX_DURATION_DAYS:
+        raise ValidationError(_("The duration must be between 1 and %(max)d days.") % {"max": MAX_DURATION_DAYS})
+    return value
+
+
+def clean_client_key(value) -> str:
+    if value in (None, ""):
+        return ""
+    if not isinstance(value, str) or not CLIENT_KEY_PATTERN.match(value):
+        raise ValidationError({"client_key": _(
+            "A client key has 1 to 64 letters, digits or . _ : - characters.")})
+    return value
+
+
+def clean_fingerprint(value) -> str:
+    if not isinstance(value, str):
+        return ""
+    return "".join(ch for ch in value if ch.isalnum() or ch in "-_:.")[:128]
+
+
+def read_attachments(files) -> list[Attachment]:
+    """Check count, size and type of uploaded files; return their names and bytes."""
+    files = list(files or [])
+    if len(files) > MAX_ATTACHMENTS:
+        raise ValidationError({"attachments": _("At most %(n)d attachments.") % {"n": MAX_ATTACHMENTS}})
+    limit = settings.SUNLIGHT["MAX_ATTACHMENT_BYTES"]
+    allowed = settings.SUNLIGHT["DOCUMENT_EXTENSIONS"]
+    result, errors = [], []
+    for upload in files:
+        name = os.path.basename(str(getattr(upload, "name", "") or ""))[:200]
+        extension = os.path.splitext(name)[1].lower()
+        size = getattr(upload, "size", None)
+        if not name or extension not in allowed:
+            errors.append(_("%(name)s: allowed file types are %(types)s.")
+                          % {"name": name or "?", "types": ", ".join(allowed)})
+            continue
+        if size is not None and size > limit:
+            errors.append(_("%(name)s is larger than %(mb).1f MB.") % {"name": name, "mb": limit / 1024 / 1024})
+            continue
+        data = upload.read(limit + 1)
+        if len(data) > limit:
+            errors.append(_("%(name)s is larger than %(mb).1f MB.") % {"name": name, "mb": limit / 1024 / 1024})
+        elif not data:
+            errors.append(_("%(name)s is empty.") % {"name": name})
+        elif not _content_matches(extension, data):
+            errors.append(_("%(name)s does not contain what its type says (%(ext)s).")
+                          % {"name": name, "ext": extension})
+        else:
+            result.append(Attachment(name, data))
+    if errors:
+        raise ValidationError({"attachments": errors})
+    return result
+
+
+def _content_matches(extension, data):
+    if extension == ".txt":
+        try:
+            return "\x00" not in data.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+    return data.startswith(MAGIC.get(extension, (b"",)))
+
+
+def seal_content(public_key: bytes, content: dict) -> bytes:
+    # Padded to a multiple of PAD_TO bytes, so the ciphertext length says nothing about the price or texts.
+    size = len(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()) + len(', "pad": ""')
+    return sealing.seal_json(public_key, {**content, "pad": " " * (-size % PAD_TO)})
+
+
+def seal_attachment(public_key: bytes, attachment: Attachment) -> bytes:
+    name = attachment.name.encode("utf-8")
+    return sealing.seal(public_key, struct.pack(">H", len(name)) + name + attachment.data)
+
+
+def unseal_attachment(private_key: bytes, ciphertext: bytes) -> Attachment:
+    plain = sealing.unseal(private_key, ciphertext)
+    (length,) = struct.unpack(">H", plain[:2])
+    return Attachment(plain[2:2 + length].decode("utf-8"), plain[2 + length:])

@@ -1,0 +1,65 @@
+"""Reads on bids for pages, the API and other apps.
+
+A contractor only ever sees its own organisation's bids: someone else's bid is
+answered exactly like a bid that does not exist, and nothing here counts bids
+per tender for anyone before the opening.
+"""
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from trading.accounts.permissions import authorize
+from trading.tenders.models import Tender, TenderStatus
+
+from .models import Bid, BidStatus, Receipt
+
+AFTER_OPENING = {TenderStatus.EVALUATION, TenderStatus.CANDIDATES, TenderStatus.AWARDED, TenderStatus.COMPLETE}
+
+
+def own_bids(user):
+    authorize(user, "bid.view_own")
+    if user.organisation_id is None:
+        return Bid.objects.none()
+    return (Bid.objects.filter(bidder_id=user.organisation_id)
+            .select_related("tender", "receipt").order_by("-received_at", "-id"))
+
+
+def own_bid(user, bid_id):
+    try:
+        return own_bids(user).get(pk=int(bid_id))
+    except (Bid.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No such bid.")) from None
+
+
+def own_receipt(user, bid_id):
+    bid = own_bid(user, bid_id)
+    try:
+        return bid.receipt
+    except Receipt.DoesNotExist:
+        raise Http404(_("No such receipt.")) from None
+
+
+def own_active_bid(user, tender):
+    return own_bids(user).filter(tender=tender, status=BidStatus.ACTIVE).first()
+
+
+def bids_needing_confirmation(user):
+    return own_bids(user).filter(status=BidStatus.ACTIVE, needs_reconfirmation=True)
+
+
+def is_opened(tender):
+    return tender.opened_at is not None or tender.status in AFTER_OPENING
+
+
+def submission_signals(user, tender_id):
+    """IP, user agent and device fingerprint of every submission: discipline staff, after the opening only."""
+    authorize(user, "bid.view_signals")
+    try:
+        tender = Tender.objects.exclude(status=TenderStatus.DRAFT).get(pk=int(tender_id))
+    except (Tender.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No such tender.")) from None
+    if not is_opened(tender):
+        raise PermissionDenied(_("Submission details stay hidden until the bids are opened."))
+    rows = (Bid.objects.filter(tender=tender).select_related("bidder")
+            .order_by("bidder__name", "version"))
+    return tender, rows

@@ -1,0 +1,287 @@
+"""Every write on bids: submit (or replace), withdraw, confirm, and the guarded opening.
+
+The deadline is checked inside the transaction, after locking the tender row,
+against `trading.tenders.clock` (the one clock). On SQLite the IMMEDIATE
+transaction takes the write lock at BEGIN, so check and insert see one state.
+"""
+import uuid
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from trading import sealing
+from trading.accounts.permissions import authorize
+from trading.audit.services import record
+from trading.tenders import clock
+from trading.tenders.models import Tender, TenderStatus
+
+from . import content as bid_content
+from . import receipts, signals
+from .models import Bid, BidAttachment, BidStatus, Receipt, ReceiptCounter, TenderKey
+
+
+class SealedUntilDeadline(PermissionDenied):
+    """Raised by every decrypting path before the deadline."""
+
+
+@dataclass(frozen=True)
+class Submission:
+    bid: Bid
+    receipt: Receipt
+    created: bool
+
+
+def _organisation(caller):
+    organisation = caller.organisation
+    if organisation is None:
+        raise PermissionDenied(_("Your account belongs to no organisation; ask the administrator."))
+    return organisation
+
+
+def _lock_tender(tender_id):
+    try:
+        return Tender.objects.select_for_update().exclude(status=TenderStatus.DRAFT).get(pk=tender_id)
+    except (Tender.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No such tender.")) from None
+
+
+def _require_open_for_bids(tender, now):
+    if tender.status != TenderStatus.PUBLISHED or tender.deadline is None:
+        raise ValidationError({"tender": _("This tender is not open for bids (status: %(status)s).")
+                               % {"status": tender.get_status_display()}})
+    if now >= tender.deadline:
+        raise ValidationError({"tender": _(
+            "The bid deadline passed at %(deadline)s; bids are no longer accepted. Nothing was stored."
+        ) % {"deadline": tender.deadline.isoformat(timespec="seconds")}})
+
+
+def _next_receipt_seq():
+    counter, _created = ReceiptCounter.objects.select_for_update().get_or_create(pk=1)
+    counter.last_seq += 1
+    counter.save(update_fields=["last_seq"])
+    return counter.last_seq
+
+
+def submit_bid(caller, tender_id, data, attachments=(), client_key=""):
+    """Submit a sealed bid, or replace the bidder's active one; return a Submission.
+
+    `data` holds price, duration_days, quality, project_manager, security_reference.
+    The same client key returns the same bid and receipt instead of a second bid.
+    """
+    authorize(caller.user, "bid.submit")
+    organisation = _organisation(caller)
+    client_key = bid_content.clean_client_key(client_key)
+    try:
+        content = bid_content.clean_content(data)
+        files = bid_content.read_attachments(attachments)
+    except ValidationError as exc:
+        if client_key and Bid.objects.filter(bidder=organisation, client_key=client_key).exists():
+            # A retry whose body was lost or changed still gets its original answer.
+            return _replay(caller, organisation, tender_id, client_key)
+        raise exc
+    written = []
+    try:
+        with transaction.atomic():
+            tender = _lock_tender(tender_id)
+            if client_key:
+                existing = _existing_for_key(organisation, client_key, tender)
+                if existing:
+                    return Submission(existing, existing.receipt, created=False)
+            now = clock.now()
+            _require_open_for_bids(tender, now)
+            tender_key = TenderKey.objects.filter(tender=tender).first()
+            if tender_key is None:
+                raise ValidationError({"tender": _("This tender has no sealing key; bids cannot be accepted.")})
+            public_key = bytes(tender_key.public_key)
+            sealed = bid_content.seal_content(public_key, content)
+            sealed_files = [bid_content.seal_attachment(public_key, f) for f in files]
+            content = files = None  # plaintext goes no further than this line
+
+            previous = (Bid.objects.select_for_update()
+                        .filter(tender=tender, bidder=organisation, status=BidStatus.ACTIVE).first())
+            last_version = (Bid.objects.filter(tender=tender, bidder=organisation)
+                            .order_by("-version").values_list("version", flat=True).first()) or 0
+            if previous:
+                previous.status = BidStatus.REPLACED
+                previous.save(update_fields=["status"])
+            bid = Bid.objects.create(
+                tender=tender, bidder=organisation, submitted_by=caller.user, client_key=client_key,
+                version=last_version + 1, status=BidStatus.ACTIVE, sealed_content=sealed,
+                content_digest=sealing.digest(sealed), received_at=now, confirmed_at=now,
+                ip=caller.ip or "", user_agent=(caller.user_agent or "")[:300],
+                device_fingerprint=bid_content.clean_fingerprint(caller.device),
+            )
+            digests = []
+            for ciphertext in sealed_files:
+                attachment = BidAttachment(bid=bid, digest=sealing.digest(ciphertext), size=len(ciphertext))
+                attachment.sealed_file.save(f"{uuid.uuid4().hex}.sealed", ContentFile(ciphertext), save=False)
+                written.append(attachment.sealed_file.name)
+                attachment.save()
+                digests.append(attachment.digest)
+            seq = _next_receipt_seq()
+            payload = receipts.build_payload(tender=tender, bid=bid, attachment_digests=digests, seq=seq,
+                                             server_time=now)
+            receipt = Receipt.objects.create(bid=bid, seq=seq, issued_at=now, payload=payload,
+                                             signature=receipts.sign_payload(payload))
+            record(caller, "bids.submit", bid, tender=tender.reference, version=bid.version,
+                   replaced_bid=previous.pk if previous else None, ciphertext_sha256=bid.content_digest,
+                   attachments=len(digests), receipt_seq=seq)
+            transaction.on_commit(lambda: signals.bid_submitted.send(sender=Bid, bid=bid))
+    except IntegrityError:
+        _delete_files(written)
+        if client_key and Bid.objects.filter(bidder=organisation, client_key=client_key).exists():
+            return _replay(caller, organisation, tender_id, client_key)
+        raise ValidationError({"tender": _("Another submission for this tender was being stored at the same "
+                                           "moment; please try again.")}) from None
+    except BaseException:
+        _delete_files(written)
+        raise
+    return Submission(bid, receipt, created=True)
+
+
+def _existing_for_key(organisation, client_key, tender):
+    existing = Bid.objects.select_related("receipt").filter(bidder=organisation, client_key=client_key).first()
+    if existing and existing.tender_id != tender.pk:
+        raise ValidationError({"client_key": _("This client key was already used for another tender.")})
+    return existing
+
+
+def _replay(caller, organisation, tender_id, client_key):
+    with transaction.atomic():
+        tender = _lock_tender(tender_id)
+        existing = _existing_for_key(organisation, client_key, tender)
+        return Submission(existing, existing.receipt, created=False)
+
+
+def _delete_files(names):
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        default_storage.delete(name)
+
+
+def _own_active_bid_locked(caller, bid_id):
+    """Lock the tender then the bid; someone else's bid is indistinguishable from none."""
+    organisation = _organisation(caller)
+    tender_id = Bid.objects.filter(pk=bid_id, bidder=organisation).values_list("tender_id", flat=True).first() \
+        if str(bid_id).isdigit() else None
+    if tender_id is None:
+        raise Http404(_("No such bid."))
+    tender = _lock_tender(tender_id)
+    bid = Bid.objects.select_for_update().get(pk=bid_id)
+    return tender, bid
+
+
+def withdraw_bid(caller, bid_id):
+    authorize(caller.user, "bid.withdraw")
+    with transaction.atomic():
+        tender, bid = _own_active_bid_locked(caller, bid_id)
+        if bid.status != BidStatus.ACTIVE:
+            raise ValidationError({"bid": _("Only a submitted bid can be withdrawn (this one is %(status)s).")
+                                   % {"status": bid.get_status_display()}})
+        _require_open_for_bids(tender, clock.now())
+        bid.status = BidStatus.WITHDRAWN
+        bid.save(update_fields=["status"])
+        record(caller, "bids.withdraw", bid, tender=tender.reference, version=bid.version)
+    return bid
+
+
+def confirm_bid(caller, bid_id):
+    """Confirm a bid again after the tender's conditions changed; until then it is not valid."""
+    authorize(caller.user, "bid.confirm")
+    with transaction.atomic():
+        tender, bid = _own_active_bid_locked(caller, bid_id)
+        if bid.status != BidStatus.ACTIVE or not bid.needs_reconfirmation:
+            raise ValidationError({"bid": _("This bid does not need confirming.")})
+        now = clock.now()
+        _require_open_for_bids(tender, now)
+        bid.needs_reconfirmation = False
+        bid.confirmed_at = now
+        bid.save(update_fields=["needs_reconfirmation", "confirmed_at"])
+        record(caller, "bids.confirm", bid, tender=tender.reference, version=bid.version)
+    return bid
+
+
+def require_reconfirmation(tender):
+    """The conditions changed: every submitted bid must be confirmed again (called in that transaction)."""
+    Bid.objects.filter(tender=tender, status=BidStatus.ACTIVE).update(needs_reconfirmation=True, confirmed_at=None)
+
+
+# --- the opening ---------------------------------------------------------------
+
+def _refuse_before_deadline(tender):
+    if tender.deadline is None or clock.now() < tender.deadline:
+        raise SealedUntilDeadline(_("Bids stay sealed until the deadline has passed."))
+
+
+def _check_key(tender, private_key):
+    tender_key = TenderKey.objects.filter(tender=tender).first()
+    try:
+        matches = tender_key is not None and sealing.public_key_of(private_key) == bytes(tender_key.public_key)
+    except (TypeError, ValueError):
+        matches = False
+    if not matches:
+        raise ValidationError({"private_key": _("This is not the tender's private key.")})
+
+
+def open_bids(tender, private_key, caller=None):
+    """Decrypt the tender's submitted bids and fill their announced fields; refuse before the deadline.
+
+    Bids still waiting for reconfirmation lapse; a bid whose ciphertext does not open
+    is marked withdrawn at opening. Returns the opened bids in order of receipt.
+    """
+    from trading.accounts.caller import Caller
+
+    caller = caller or Caller.system()
+    _refuse_before_deadline(tender)
+    _check_key(tender, private_key)
+    opened = []
+    with transaction.atomic():
+        tender = Tender.objects.select_for_update().get(pk=tender.pk)
+        _refuse_before_deadline(tender)
+        pending = Bid.objects.select_for_update().filter(tender=tender, status=BidStatus.ACTIVE)
+        order = 0
+        for bid in pending.order_by("received_at", "id"):
+            if bid.needs_reconfirmation:
+                bid.status = BidStatus.LAPSED
+                bid.save(update_fields=["status"])
+                continue
+            try:
+                values = sealing.unseal_json(private_key, bid.sealed_content)
+                _fill_opened_fields(bid, values)
+            except (sealing.SealingError, ValueError, TypeError, KeyError):
+                bid.status = BidStatus.WITHDRAWN_AT_OPENING
+                bid.opening_note = _("The sealed bid could not be decrypted.")
+                bid.save(update_fields=["status", "opening_note"])
+                continue
+            order += 1
+            bid.status, bid.announce_order = BidStatus.OPENED, order
+            bid.save()
+            opened.append(bid)
+        if tender.opened_at is None:
+            tender.opened_at = clock.now()
+            tender.save(update_fields=["opened_at"])
+        record(caller, "bids.open", tender, opened=len(opened))
+    return opened
+
+
+def _fill_opened_fields(bid, values):
+    from decimal import Decimal
+
+    bid.price = Decimal(values["price"])
+    bid.duration_days = int(values["duration_days"])
+    bid.quality = str(values["quality"])[:200]
+    bid.project_manager = str(values["project_manager"])[:100]
+    bid.security_reference = str(values["security_reference"])[:100]
+
+
+def open_attachment(attachment, private_key):
+    """Return the (name, bytes) of an attachment; refuse before the deadline."""
+    _refuse_before_deadline(attachment.bid.tender)
+    _check_key(attachment.bid.tender, private_key)
+    with attachment.sealed_file.open("rb") as handle:
+        return bid_content.unseal_attachment(private_key, handle.read())

@@ -1,0 +1,124 @@
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from trading.accounts.caller import Caller
+from trading.accounts.permissions import authorize
+from trading.tenders.models import Tender, TenderStatus
+
+from . import receipts, selectors, services
+from .forms import BidForm, ReceiptCheckForm
+
+
+def _visible_tender(pk):
+    tender = Tender.objects.exclude(status=TenderStatus.DRAFT).filter(pk=pk).first()
+    if tender is None:
+        raise Http404(_("No such tender."))
+    return tender
+
+
+def _add_service_errors(form, error):
+    for field, messages_ in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages_)
+
+
+@login_required
+def submit(request, tender_pk):
+    authorize(request.user, "bid.submit")
+    tender = _visible_tender(tender_pk)
+    current = selectors.own_active_bid(request.user, tender)
+    form = BidForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in
+                ("price", "duration_days", "quality", "project_manager", "security_reference")}
+        try:
+            submission = services.submit_bid(Caller.from_request(request), tender.pk, data,
+                                             form.cleaned_data["attachments"], form.cleaned_data["client_key"])
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("Your sealed bid was stored. Keep the receipt below."))
+            return redirect("bids:receipt", bid_pk=submission.bid.pk)
+    return render(request, "bids/submit.html", {"tender": tender, "form": form, "current": current})
+
+
+@login_required
+def my_bids(request):
+    bids = selectors.own_bids(request.user)
+    return render(request, "bids/my_bids.html", {
+        "bids": bids, "to_confirm": selectors.bids_needing_confirmation(request.user)})
+
+
+@login_required
+@require_POST
+def withdraw(request, bid_pk):
+    try:
+        services.withdraw_bid(Caller.from_request(request), bid_pk)
+        messages.success(request, _("Your bid was withdrawn."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("bids:my_bids")
+
+
+@login_required
+@require_POST
+def confirm(request, bid_pk):
+    try:
+        services.confirm_bid(Caller.from_request(request), bid_pk)
+        messages.success(request, _("Your bid is confirmed under the changed conditions."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("bids:my_bids")
+
+
+@login_required
+def receipt(request, bid_pk):
+    found = selectors.own_receipt(request.user, bid_pk)
+    return render(request, "bids/receipt.html", {
+        "receipt": found, "bid": found.bid,
+        "receipt_json": json.dumps(found.document(), indent=2, ensure_ascii=False)})
+
+
+@login_required
+def receipt_download(request, bid_pk):
+    found = selectors.own_receipt(request.user, bid_pk)
+    response = JsonResponse(found.document(), json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response["Content-Disposition"] = f'attachment; filename="receipt-{found.seq}.json"'
+    return response
+
+
+def verify_receipt(request):
+    """Public: anyone checks a receipt against this platform's key."""
+    form = ReceiptCheckForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = receipts.parse(form.cleaned_data["receipt"])
+        except ValueError as exc:
+            result = {"valid": False, "reasons": [str(exc)]}
+        else:
+            reasons = receipts.problems(document, trusted_public_key=receipts.platform_public_key())
+            result = {"valid": not reasons, "reasons": reasons, "payload": document["payload"]}
+    public = receipts.platform_public_key()
+    return render(request, "bids/verify_receipt.html", {
+        "form": form, "result": result, "public_key": public, "key_id": receipts.key_id(public)})
+
+
+def platform_key(request):
+    """Public: the key receipts are signed with, to pin once and check receipts offline."""
+    public = receipts.platform_public_key()
+    if request.GET.get("format") == "json":
+        return JsonResponse({"algorithm": "Ed25519", "public_key": public, "key_id": receipts.key_id(public)})
+    return HttpResponse(public + "\n", content_type="text/plain; charset=utf-8")
+
+
+@login_required
+def submission_signals(request, tender_pk):
+    tender, rows = selectors.submission_signals(request.user, tender_pk)
+    return render(request, "bids/signals.html", {"tender": tender, "rows": rows})
