@@ -86,7 +86,10 @@ def submit_bid(caller, tender_id, data, attachments=(), client_key=""):
     written = []
     try:
         with transaction.atomic():
-            tender = _lock_tender(tender_id)
+            try:
+                tender = _lock_tender(tender_id)
+            except Http404:
+                raise ValidationError({"tender": _("No such tender.")}) from None
             if client_key:
                 existing = _existing_for_key(organisation, client_key, tender)
                 if existing:

@@ -1,0 +1,56 @@
+"""Builders for bid tests: holder keys, submissions, the opening's key rebuild."""
+import datetime as dt
+import functools
+
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from trading import sealing
+from trading.accounts.caller import Caller
+from trading.accounts.models import HolderKey
+from trading.bids import services
+from trading.bids.models import KeyShare
+from trading.tenders import clock
+
+HOLDER_PASSPHRASE = "shared passphrase of the test officials"
+
+
+@functools.cache
+def _holder_key():
+    # Argon2 is slow on purpose; one key pair serves every official in these tests.
+    return sealing.new_holder_key(HOLDER_PASSPHRASE)
+
+
+def give_holder_key(user):
+    public, locked = _holder_key()
+    HolderKey.objects.update_or_create(user=user, defaults={"public_key": public, "locked_private_key": locked})
+    return user
+
+
+CONTENT = dict(price="1250000.00", duration_days=180, quality="Qualified, national standard GB 50300",
+               project_manager="Wang Lei", security_reference="BG-2026-0001")
+
+
+def submit(user, tender, client_key="", attachments=(), ip="198.51.100.7", device="fp-1", **changes):
+    caller = Caller(user=user, ip=ip, user_agent="pytest-browser/1.0", device=device)
+    return services.submit_bid(caller, tender.pk, {**CONTENT, **changes}, attachments, client_key)
+
+
+def rebuild_key(tender, k=2):
+    """What the opening ceremony does: k officials unlock their shares and the key is rebuilt in memory."""
+    holder_private = sealing.unlock_holder_key(_holder_key()[1], HOLDER_PASSPHRASE)
+    shares = [sealing.open_share(bytes(s.sealed_share), holder_private)
+              for s in KeyShare.objects.filter(tender_key__tender=tender).order_by("id")[:k]]
+    return sealing.rebuild_private_key(shares, bytes(tender.key.public_key))
+
+
+def after_deadline(tender):
+    return clock.frozen_at(tender.deadline + dt.timedelta(seconds=1))
+
+
+def api_client(user=None):
+    client = APIClient()
+    if user is not None:
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
