@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "trading.audit",
     "trading.tenders",
     "trading.bids",
+    "trading.bids.opening",
     "trading.realtime",
     "trading.collusion",
 ]

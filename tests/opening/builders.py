@@ -1,0 +1,72 @@
+"""A tender whose deadline has just passed, with sealed bids, ready for its opening ceremony."""
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from trading.accounts.caller import Caller
+from trading.bids.opening import services
+from trading.tenders import clock
+
+from tests.bids.builders import HOLDER_PASSPHRASE, give_holder_key, submit
+from tests.factories import make_user
+from tests.tenders.builders import published_tender
+
+PRICES = ["980000.00", "1010000.50", "995500.00", "1002000.00", "990000.00"]
+
+
+@dataclass
+class Ceremony:
+    tender: object
+    host: object
+    supervisors: list
+    bidders: list
+    bids: list = field(default_factory=list)
+
+    @property
+    def holders(self):
+        return [self.host, *self.supervisors]
+
+    def call(self, user):
+        return Caller(user=user, ip="203.0.113.9", user_agent="pytest")
+
+
+def ceremony(n_bids=3, min_bids=3, threshold=2, is_public=True, deadline_ago=dt.timedelta(minutes=1),
+             confirmation_minutes=30):
+    host = give_holder_key(make_user("entity"))
+    supervisors = [give_holder_key(make_user("supervisor")), give_holder_key(make_user("supervisor"))]
+    deadline = clock.now() - deadline_ago
+    tender = published_tender(entity_user=host, holders=[host, *supervisors], deadline=deadline,
+                              key_threshold=threshold, min_bids=min_bids, is_public=is_public,
+                              confirmation_minutes=confirmation_minutes, ceiling_price=Decimal("1100000.00"))
+    bidders = [make_user("contractor") for _ in range(n_bids)]
+    bids = []
+    with clock.frozen_at(deadline - dt.timedelta(minutes=5)):
+        for i, user in enumerate(bidders):
+            bids.append(submit(user, tender, price=PRICES[i % len(PRICES)], duration_days=150 + i,
+                               project_manager=f"Manager {i}", ip=f"198.51.100.{i + 1}").bid)
+    return Ceremony(tender, host, supervisors, bidders, bids)
+
+
+def run_to(c, step):
+    """Drive the ceremony through the services up to `step` (a state name)."""
+    t = c.tender.pk
+    services.open_room(c.call(c.host), t)
+    if step == "room_open":
+        return
+    for user in c.bidders:
+        services.sign_in(c.call(user), t)
+    if step == "signing_in":
+        return
+    services.present_share(c.call(c.host), t, HOLDER_PASSPHRASE)
+    if step == "decrypting":
+        return
+    services.present_share(c.call(c.supervisors[0]), t, HOLDER_PASSPHRASE)
+    if step == "announcing":
+        return
+    for _ in range(len(c.bids) + 1):
+        services.announce_next(c.call(c.host), t)
+    if step == "confirming":
+        return
+    for user in c.bidders:
+        services.confirm(c.call(user), t)
+    services.close_opening(c.call(c.host), t)

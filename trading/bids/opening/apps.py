@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OpeningConfig(AppConfig):
+    name = "trading.bids.opening"
+    label = "opening"
+    verbose_name = _("Opening ceremony")

@@ -1,0 +1,122 @@
+"""The opening record: what happened, signed by the platform, published as a page and a PDF.
+
+It publishes the tender private key, so anyone can open the stored ciphertexts
+(whose SHA-256 the bidders hold in their receipts) and compare them with the
+announced bids. Check a record with `verify_record(body, signature, public_key)`.
+"""
+import io
+
+from django.core.files.base import ContentFile
+from django.utils.translation import gettext as _
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from trading import sealing
+from trading.bids import receipts
+from trading.bids.models import Bid, BidStatus, TenderKey
+from trading.tenders import clock
+
+from .models import OpeningEvent, OpeningRecord
+
+FORMAT = "sunlight-opening-record/1"
+FONT = "STSong-Light"  # a CID font built into reportlab: Chinese text without font files
+
+
+def _iso(moment):
+    return moment.isoformat() if moment else None
+
+
+def build_body(session, tender):
+    key = TenderKey.objects.filter(tender=tender).first()
+    bids = (Bid.objects.filter(tender=tender).exclude(status__in=(BidStatus.REPLACED, BidStatus.WITHDRAWN))
+            .select_related("bidder").order_by("announce_order", "received_at", "id"))
+    return {
+        "format": FORMAT,
+        "tender": {"id": tender.pk, "reference": tender.reference, "title": tender.title,
+                   "entity": tender.project.entity.name, "deadline": _iso(tender.deadline),
+                   "min_bids": tender.min_bids, "ceiling_price": str(tender.ceiling_price)},
+        "outcome": session.state,
+        "failure_reason": session.failure_reason,
+        "host": session.host.get_username() if session.host else "",
+        "opened_at": _iso(session.opened_at),
+        "closed_at": _iso(session.closed_at),
+        "sign_ins": [{"bidder": s.bidder.name, "credit_code": s.bidder.credit_code, "at": _iso(s.at),
+                      "confirmed_at": _iso(s.confirmed_at)} for s in session.sign_ins.select_related("bidder")],
+        "bids": [{"order": b.announce_order, "bid_id": b.pk, "bidder": b.bidder.name,
+                  "credit_code": b.bidder.credit_code, "status": b.status,
+                  "price": str(b.price) if b.price is not None else None, "duration_days": b.duration_days,
+                  "quality": b.quality, "project_manager": b.project_manager,
+                  "security_reference": b.security_reference, "ciphertext_sha256": b.content_digest,
+                  "received_at": _iso(b.received_at), "note": b.opening_note} for b in bids],
+        "objections": [{"bidder": o.bidder.name, "text": o.text, "raised_at": _iso(o.raised_at),
+                        "answer": o.answer, "answered_by": o.answered_by.get_username() if o.answered_by else "",
+                        "answered_at": _iso(o.answered_at)}
+                       for o in session.objections.select_related("bidder", "answered_by")],
+        "steps": [{"seq": e.seq, "kind": e.kind, "at": _iso(e.at), "payload": e.payload}
+                  for e in OpeningEvent.objects.filter(tender=tender).order_by("seq")],
+        "tender_public_key": bytes(key.public_key).hex() if key else "",
+        "tender_private_key": bytes(key.revealed_private_key).hex() if key and key.revealed_private_key else "",
+        "published_at": _iso(clock.now()),
+    }
+
+
+def publish_record(session, tender):
+    body = build_body(session, tender)
+    opening_record = OpeningRecord(
+        tender=tender, body=body, signature=receipts.sign_payload(body),
+        platform_public_key=receipts.platform_public_key(), private_key_hex=body["tender_private_key"],
+        published_at=clock.now())
+    opening_record.pdf.save(f"opening-record-{tender.reference}.pdf", ContentFile(render_pdf(body)), save=False)
+    opening_record.save()
+    return opening_record
+
+
+def verify_record(body, signature, public_key_hex):
+    return sealing.verify_signature(public_key_hex, sealing.canonical(body), signature)
+
+
+def _font():
+    if FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    return FONT
+
+
+def render_pdf(body):
+    font = _font()
+    text = ParagraphStyle("text", fontName=font, fontSize=9, leading=12, wordWrap="CJK")
+    heading = ParagraphStyle("heading", parent=text, fontSize=14, leading=18, spaceAfter=6)
+    small = ParagraphStyle("small", parent=text, fontSize=7, leading=9, wordWrap="CJK")
+
+    def p(value, style=text):
+        return Paragraph(str(value if value is not None else "").replace("&", "&amp;").replace("<", "&lt;"), style)
+
+    tender = body["tender"]
+    story = [p(_("Opening record") + f" · {tender['reference']}", heading), p(tender["title"]),
+             p(_("Procuring entity") + f": {tender['entity']}"),
+             p(_("Outcome") + f": {body['outcome']} {body['failure_reason']}"),
+             p(_("Opened") + f": {body['opened_at']}  " + _("Closed") + f": {body['closed_at']}"),
+             p(_("Ceiling price") + f": {tender['ceiling_price']}"), Spacer(1, 8)]
+    rows = [[p(h) for h in (_("No."), _("Bidder"), _("Price"), _("Duration (days)"), _("Quality"),
+                            _("Project manager"), _("Bid security"), _("Status"))]]
+    rows += [[p(b["order"] or ""), p(b["bidder"]), p(b["price"]), p(b["duration_days"]), p(b["quality"]),
+              p(b["project_manager"]), p(b["security_reference"]), p(f"{b['status']} {b['note']}")]
+             for b in body["bids"]]
+    table = Table(rows, repeatRows=1, colWidths=[24, 90, 60, 45, 70, 60, 60, 90])
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.3, "#888888"), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    story += [p(_("Bids"), heading), table, Spacer(1, 8), p(_("Sign-in"), heading)]
+    story += [p(f"{s['bidder']} · {s['at']} · " + _("confirmed") + f": {s['confirmed_at'] or '-'}")
+              for s in body["sign_ins"]] or [p("-")]
+    story += [Spacer(1, 8), p(_("Objections and answers"), heading)]
+    story += [p(f"{o['bidder']} ({o['raised_at']}): {o['text']} — {o['answer']} ({o['answered_at']})")
+              for o in body["objections"]] or [p("-")]
+    story += [Spacer(1, 8), p(_("Every step"), heading)]
+    story += [p(f"#{e['seq']} {e['at']} {e['kind']}", small) for e in body["steps"]]
+    story += [Spacer(1, 8), p(_("Tender private key"), heading), p(body["tender_private_key"] or "-", small),
+              p(_("Tender public key") + f": {body['tender_public_key']}", small)]
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer, pagesize=A4, title=f"Opening record {tender['reference']}",
+                      leftMargin=30, rightMargin=30).build(story)
+    return buffer.getvalue()

@@ -1,0 +1,98 @@
+"""Reads of the opening for the hall page, the websocket and the record page."""
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from trading.accounts.permissions import allowed
+from trading.accounts.roles import Role
+from trading.bids.models import Bid, KeyShare
+from trading.tenders import clock
+from trading.tenders.models import Tender, TenderStatus
+from trading.tenders.services import is_own
+
+from .events import VISIBLE
+from .models import Objection, OpeningEvent, OpeningRecord, OpeningSession, OpeningState
+from .services import BIDDER_STATUSES
+
+
+def tender_or_404(tender_id):
+    try:
+        return Tender.objects.select_related("project__entity").exclude(status=TenderStatus.DRAFT).get(
+            pk=int(tender_id))
+    except (Tender.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No such tender.")) from None
+
+
+def viewer(user, tender):
+    """What the user sees of this opening: a dict with kind official/bidder/public, or None (refused)."""
+    if user is not None and user.is_authenticated and user.is_active:
+        if allowed(user, "opening.host") and is_own(user, tender):
+            return {"kind": "official", "role": "host"}
+        if user.role in (Role.SUPERVISOR, Role.DISCIPLINE):
+            return {"kind": "official", "role": user.role}
+        if allowed(user, "opening.respond") and user.organisation_id and Bid.objects.filter(
+                tender=tender, bidder_id=user.organisation_id, status__in=BIDDER_STATUSES).exists():
+            return {"kind": "bidder", "role": "bidder", "bidder_id": user.organisation_id}
+    if tender.is_public:
+        return {"kind": "public", "role": "public"}
+    return None
+
+
+def can_see(viewer_info, audience):
+    return audience in VISIBLE[viewer_info["kind"]]
+
+
+def events_after(tender_id, viewer_info, after=0, upto=None):
+    rows = OpeningEvent.objects.filter(tender_id=tender_id, seq__gt=after,
+                                       audience__in=VISIBLE[viewer_info["kind"]]).order_by("seq")
+    if upto is not None:
+        rows = rows.filter(seq__lte=upto)
+    return [e.as_message() for e in rows]
+
+
+def all_events_between(tender_id, after, upto=None):
+    rows = OpeningEvent.objects.filter(tender_id=tender_id, seq__gt=after).order_by("seq")
+    if upto is not None:
+        rows = rows.filter(seq__lte=upto)
+    return [e.as_message() for e in rows]
+
+
+def last_seq(tender_id):
+    return OpeningSession.objects.filter(tender_id=tender_id).values_list("last_seq", flat=True).first() or 0
+
+
+def state(tender, viewer_info, user=None):
+    """The opening as the viewer may see it now (without events)."""
+    session = OpeningSession.objects.filter(tender=tender).first()
+    now = clock.now()
+    data = {
+        "tender": {"id": tender.pk, "reference": tender.reference, "title": tender.title,
+                   "status": tender.status, "deadline": tender.deadline.isoformat() if tender.deadline else None,
+                   "min_bids": tender.min_bids, "is_public": tender.is_public},
+        "state": session.state if session else OpeningState.WAITING,
+        "paused": bool(session and session.paused),
+        "pause_reason": session.pause_reason if session and session.paused else "",
+        "step_deadline": session.step_deadline.isoformat() if session and session.step_deadline else None,
+        "confirmation_ends_at": session.confirmation_ends_at.isoformat() if session and session.confirmation_ends_at
+        else None,
+        "server_time": now.isoformat(),
+        "viewer": viewer_info,
+        "has_record": OpeningRecord.objects.filter(tender=tender).exists(),
+    }
+    if user is not None and user.is_authenticated:
+        data["holds_share"] = KeyShare.objects.filter(tender_key__tender=tender, holder=user).exists()
+    return data
+
+
+def objections(tender):
+    return Objection.objects.filter(session__tender=tender).select_related("bidder", "answered_by")
+
+
+def published_record(tender):
+    opening_record = OpeningRecord.objects.filter(tender=tender).first()
+    if opening_record is None:
+        raise Http404(_("The opening record has not been published yet."))
+    return opening_record
+
+
+def public_opening_ids():
+    return OpeningSession.objects.filter(tender__is_public=True).values_list("tender_id", flat=True)

@@ -1,0 +1,552 @@
+"""Every write of the opening ceremony, one function per use case.
+
+Each runs in one transaction that locks the session row (so event numbers are
+gap-free and steps cannot interleave), checks the role, the step and the clock,
+writes its audit entry and appends its events, which are broadcast after commit.
+"""
+import hashlib
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils.translation import gettext as _
+from nacl import secret
+
+from trading import sealing
+from trading.accounts.models import HolderKey
+from trading.accounts.permissions import allowed, authorize
+from trading.accounts.roles import Role
+from trading.audit.services import record
+from trading.bids.models import Bid, BidStatus, KeyShare, TenderKey
+from trading.bids.services import open_bids
+from trading.tenders import clock
+from trading.tenders.models import Tender, TenderStatus
+from trading.tenders.services import is_own, transition
+
+from . import events
+from .models import (FINISHED, Audience, Objection, OpeningCommand, OpeningSession, OpeningState, PresentedShare,
+                     SignIn)
+
+S = OpeningState
+MAX_TEXT = 2000
+BIDDER_STATUSES = (BidStatus.ACTIVE, BidStatus.OPENED, BidStatus.REVOKED, BidStatus.WITHDRAWN_AT_OPENING,
+                   BidStatus.LAPSED)
+
+
+# --- locking and checks ---------------------------------------------------------------
+
+def _lock(tender_id):
+    """Lock the tender and its session (created on first use); unknown and draft tenders do not exist."""
+    try:
+        tender = (Tender.objects.select_for_update().select_related("project")
+                  .exclude(status=TenderStatus.DRAFT).get(pk=int(tender_id)))
+    except (Tender.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No such tender.")) from None
+    session, _created = OpeningSession.objects.get_or_create(
+        tender=tender, defaults={"confirmation_minutes": tender.confirmation_minutes,
+                                 "step_deadline": _room_deadline(tender)})
+    session = OpeningSession.objects.select_for_update().get(pk=session.pk)
+    return tender, session
+
+
+def _room_deadline(tender):
+    return tender.deadline + timedelta(minutes=OpeningSession._meta.get_field("room_minutes").default) \
+        if tender.deadline else None
+
+
+def is_host(user, tender):
+    return allowed(user, "opening.host") and is_own(user, tender)
+
+
+def _require_host(caller, tender):
+    authorize(caller.user, "opening.host")
+    if not is_own(caller.user, tender):
+        raise PermissionDenied(_("Only the procuring entity of this tender hosts its opening."))
+
+
+def _require_step(session, *states):
+    if session.state not in states:
+        raise ValidationError({"step": _("Not possible now: the opening is at the step “%(step)s”.")
+                               % {"step": session.get_state_display()}})
+
+
+def _require_running(session):
+    if session.paused:
+        raise ValidationError({"step": _("The opening is paused: %(reason)s") % {"reason": session.pause_reason}})
+
+
+def _bid_of(caller, tender, statuses):
+    authorize(caller.user, "opening.respond")
+    organisation_id = caller.user.organisation_id
+    bid = Bid.objects.filter(tender=tender, bidder_id=organisation_id, status__in=statuses).first() \
+        if organisation_id else None
+    if bid is None:
+        raise PermissionDenied(_("Only bidders of this tender may do this."))
+    return bid
+
+
+def _text(field, value, required=True):
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise ValidationError({field: _("This field is required.")})
+    value = value.strip()
+    if len(value) > MAX_TEXT or "\x00" in value:
+        raise ValidationError({field: _("At most %(n)d characters of text.") % {"n": MAX_TEXT}})
+    return value
+
+
+def _start_step(session, state, minutes, now):
+    session.state = state
+    session.step_started_at = now
+    session.step_deadline = now + timedelta(minutes=minutes) if minutes is not None else None
+    session.alarmed_step = ""
+
+
+def _save(session):
+    session.save()
+
+
+def _org_name(organisation):
+    return organisation.name if organisation else ""
+
+
+# --- time limits -------------------------------------------------------------------
+
+def check_time_limits(tender_id, caller=None):
+    """Raise one supervisor alarm per overrun step; close a sign-in whose window ended.
+
+    Called before every service, by officials' websocket ticks and by `opening_watchdog`.
+    Returns the kinds of events it appended.
+    """
+    from trading.accounts.caller import Caller
+
+    caller = caller or Caller.system()
+    now = clock.now()
+    quick = OpeningSession.objects.filter(tender_id=tender_id).values(
+        "state", "paused", "step_deadline", "alarmed_step").first()
+    if quick and (quick["state"] in FINISHED or quick["paused"] or not quick["step_deadline"]
+                  or now <= quick["step_deadline"]):
+        return []
+    with transaction.atomic():
+        try:
+            tender, session = _lock(tender_id)
+        except Http404:
+            return []
+        if session.state in FINISHED or session.paused or not session.step_deadline or now <= session.step_deadline:
+            return []
+        if session.state == S.WAITING and tender.status not in (TenderStatus.PUBLISHED, TenderStatus.BIDDING_CLOSED):
+            return []
+        appended = []
+        if session.state in (S.ROOM_OPEN, S.SIGNING_IN):
+            # Bidders who did not sign in in time lose only the sign-in; the ceremony goes on.
+            events.append(session, "sign_in_closed", {"signed_in": session.sign_ins.count()})
+            _start_step(session, S.DECRYPTING, session.decryption_minutes, now)
+            _save(session)
+            record(caller, "opening.sign_in_closed", tender)
+            return ["sign_in_closed"]
+        step_key = f"{session.state}:{session.step_deadline.isoformat()}"
+        if session.alarmed_step != step_key:
+            overdue = int((now - session.step_deadline).total_seconds())
+            events.append(session, "alarm", {"step": session.state, "deadline": session.step_deadline.isoformat(),
+                                             "overdue_seconds": overdue}, Audience.OFFICIALS)
+            session.alarmed_step = step_key
+            _save(session)
+            record(caller, "opening.alarm", tender, step=session.state, overdue_seconds=overdue)
+            appended.append("alarm")
+        return appended
+
+
+def active_tender_ids():
+    """Tenders whose opening may need a time-limit check: running sessions, and due openings not begun."""
+    now = clock.now()
+    running = OpeningSession.objects.exclude(state__in=FINISHED).values_list("tender_id", flat=True)
+    due = Tender.objects.filter(status__in=(TenderStatus.PUBLISHED, TenderStatus.BIDDING_CLOSED),
+                                deadline__lte=now, imported=False).values_list("id", flat=True)
+    return sorted(set(running) | set(due))
+
+
+# --- the ceremony ------------------------------------------------------------------------
+
+def open_room(caller, tender_id):
+    """The host opens the hall at (or after) the deadline; with too few bids the procedure fails."""
+    check_time_limits(tender_id)
+    with transaction.atomic():
+        tender, session = _lock(tender_id)
+        _require_host(caller, tender)
+        _require_step(session, S.WAITING)
+        now = clock.now()
+        if tender.deadline is None or now < tender.deadline:
+            raise ValidationError({"step": _("The opening hall opens at the bid deadline (%(deadline)s).")
+                                   % {"deadline": tender.deadline.isoformat(timespec="minutes") if tender.deadline
+                                      else "?"}})
+        if tender.status == TenderStatus.PUBLISHED:
+            transition(caller, tender, TenderStatus.BIDDING_CLOSED, _("Bid deadline passed."), authorized=True)
+        transition(caller, tender, TenderStatus.OPENING, _("The host opened the opening hall."), authorized=True)
+        bids = Bid.objects.filter(tender=tender, status=BidStatus.ACTIVE).count()
+        session.host = caller.user
+        session.opened_at = now
+        session.confirmation_minutes = tender.confirmation_minutes
+        _start_step(session, S.ROOM_OPEN, session.sign_in_minutes, now)
+        events.append(session, "room_opened", {
+            "host": _org_name(caller.organisation), "bids": bids, "min_bids": tender.min_bids,
+            "sign_in_until": session.step_deadline.isoformat(), "threshold": _threshold(tender)})
+        record(caller, "opening.open_room", tender, bids=bids)
+        if bids < tender.min_bids:
+            _fail(caller, tender, session, _("Only %(n)d bid(s) were received; at least %(min)d are required. "
+                                             "The procedure has failed and must be tendered again.")
+                  % {"n": bids, "min": tender.min_bids})
+        else:
+            _save(session)
+    return session
+
+
+def _threshold(tender):
+    key = TenderKey.objects.filter(tender=tender).first()
+    return key.threshold if key else None
+
+
+def sign_in(caller, tender_id):
+    check_time_limits(tender_id)
+    with transaction.atomic():
+        tender, session = _lock(tender_id)
+        bid = _bid_of(caller, tender, (BidStatus.ACTIVE,))
+        _require_step(session, S.ROOM_OPEN, S.SIGNING_IN)
+        _require_running(session)
+        if SignIn.objects.filter(session=session, bidder_id=bid.bidder_id).exists():
+            raise ValidationError({"step": _("Your organisation has already signed in.")})
+        now = clock.now()
+        SignIn.objects.create(session=session, bidder_id=bid.bidder_id, user=caller.user, at=now, ip=caller.ip or "")
+        if session.state == S.ROOM_OPEN:
+            session.state = S.SIGNING_IN
+            _save(session)
+        events.append(session, "signed_in", {"bidder": bid.bidder.name, "bidder_id": bid.bidder_id})
+        record(caller, "opening.sign_in", tender, bidder=bid.bidder.name)
+    return session
+
+
+def _share_box_key(session):
+    return hashlib.blake2b(f"opening-share:{session.pk}".encode(), key=settings.SECRET_KEY.encode()[:64],
+                           digest_size=secret.SecretBox.KEY_SIZE).digest()
+
+
+def present_share(caller, tender_id, passphrase):
+    """A key holder presents their share; when k are in, the key is rebuilt in memory and the bids are opened."""
+    check_time_limits(tender_id)
+    with transaction.atomic():
+        tender, session = _lock(tender_id)
+        authorize(caller.user, "opening.hold_share")
+        share = KeyShare.objects.filter(tender_key__tender=tender, holder=caller.user).select_related(
+            "tender_key").first()
+        if share is None:
+            raise PermissionDenied(_("You hold no key share of this tender."))
+        _require_step(session, S.ROOM_OPEN, S.SIGNING_IN, S.DECRYPTING)
+        _require_running(session)
+        if PresentedShare.objects.filter(session=session, holder=caller.user).exists():
+            raise ValidationError({"passphrase": _("You have already presented your share.")})
+        holder_key = HolderKey.objects.filter(user=caller.user).first()
+        try:
+            private_holder_key = sealing.unlock_holder_key(holder_key.locked_private_key, passphrase or "")
+            opened_share = sealing.open_share(share.sealed_share, private_holder_key)
+        except (sealing.SealingError, AttributeError, ValueError):
+            raise ValidationError({"passphrase": _("The passphrase does not open your key share.")}) from None
+        now = clock.now()
+        box = secret.SecretBox(_share_box_key(session)).encrypt(sealing.canonical(opened_share))
+        PresentedShare.objects.create(session=session, holder=caller.user, boxed_share=box, at=now)
+        share.presented_at = now
+        share.save(update_fields=["presented_at"])
+        if session.state != S.DECRYPTING:
+            events.append(session, "sign_in_closed", {"signed_in": session.sign_ins.count()})
+            _start_step(session, S.DECRYPTING, session.decryption_minutes, now)
+        presented = session.presented_shares.count()
+        threshold = share.tender_key.threshold
+        events.append(session, "share_presented", {"presented": presented, "threshold": threshold})
+        record(caller, "opening.present_share", tender, presented=presented, threshold=threshold)
+        if presented >= threshold:
+            _decrypt(caller, tender, session, share.tender_key)
+        _save(session)
+    return session
+
+
+def _decrypt(caller, tender, session, tender_key):
+    import json
+
+    box = secret.SecretBox(_share_box_key(session))
+    shares = [json.loads(box.decrypt(bytes(p.boxed_share))) for p in session.presented_shares.all()]
+    try:
+        private_key = sealing.rebuild_private_key(shares, bytes(tender_key.public_key))
+    except sealing.SealingError:
+        raise ValidationError({"passphrase": _("The presented shares do not rebuild the tender key.")}) from None
+    session.presented_shares.all().delete()
+    opened = open_bids(tender, private_key, caller)
+    for bid in Bid.objects.filter(tender=tender, status__in=(BidStatus.WITHDRAWN_AT_OPENING, BidStatus.LAPSED)):
+        _classify_failure(bid, private_key)
+        events.append(session, "bid_rejected", {"bidder": bid.bidder.name, "bidder_id": bid.bidder_id,
+                                                "status": bid.status, "status_label": str(bid.get_status_display()),
+                                                "reason": bid.opening_note})
+    for bid in opened:
+        events.append(session, "bid_decrypted", {"bidder": bid.bidder.name, "bidder_id": bid.bidder_id,
+                                                 "order": bid.announce_order})
+    # Published with the record, so anyone can re-check the ciphertexts against the announced bids.
+    tender_key.revealed_private_key = private_key
+    tender_key.save(update_fields=["revealed_private_key"])
+    events.append(session, "decryption_complete", {"opened": len(opened), "rejected": Bid.objects.filter(
+        tender=tender, status__in=(BidStatus.WITHDRAWN_AT_OPENING, BidStatus.REVOKED, BidStatus.LAPSED)).count()})
+    _start_step(session, S.ANNOUNCING, session.announce_minutes, clock.now())
+    record(caller, "opening.decrypt", tender, opened=len(opened))
+
+
+def _classify_failure(bid, private_key):
+    """A ciphertext that opens but holds no valid bid is the bidder's fault (revoked); anything else is withdrawn."""
+    if bid.status == BidStatus.LAPSED:
+        bid.opening_note = bid.opening_note or _("Not confirmed again after the conditions changed.")
+        bid.save(update_fields=["opening_note"])
+        return
+    try:
+        sealing.unseal(private_key, bid.sealed_content or b"")
+    except sealing.SealingError:
+        bid.opening_note = _("The stored ciphertext does not open with the tender key (not the bidder's fault); "
+                             "the bid counts as withdrawn.")
+        bid.save(update_fields=["opening_note"])
+        return
+    bid.status = BidStatus.REVOKED
+    bid.opening_note = _("The bid decrypts but its content is not a valid bid (the bidder's fault); "
+                         "the bid counts as revoked.")
+    bid.save(update_fields=["status", "opening_note"])
+
+
+def announce_next(caller, tender_id, position=None):
+    """唱标: announce the next opened bid; after the last one, the ceiling price, which opens the confirmation."""
+    check_time_limits(tender_id)
+    with transaction.atomic():
+        tender, session = _lock(tender_id)
+        _require_host(caller, tender)
+        _require_step(session, S.ANNOUNCING)
+        _require_running(session)
+        opened = list(Bid.objects.filter(tender=tender, status=BidStatus.OPENED).select_related("bidder")
+                      .order_by("announce_order", "id"))
+        announced = session.announced_count
+        expected = announced + 1
+        if position not in (None, "") and position != expected:
+            raise ValidationError({"position": _("Out of order: the next announcement is number %(n)d.")
+                                   % {"n": expected}})
+        now = clock.now()
+        if announced < len(opened):
+            bid = opened[announced]
+            session.announced_count = expected
+            events.append(session, "bid_announced", {
+                "order": expected, "bidder": bid.bidder.name, "bidder_id": bid.bidder_id, "price": str(bid.price),
+                "duration_days": bid.duration_days, "quality": bid.quality, "project_manager": bid.project_manager,
+                "security_reference": bid.security_reference, "ciphertext_sha256": bid.content_digest})
+            record(caller, "opening.announce", tender, order=expected, bidder=bid.bidder.name)
+            session.step_deadline = now + timedelta(minutes=session.announce_minutes)
+        else:
+            session.announced_count = expected
+            session.ceiling_announced = True
+            _start_step(session, S.CONFIRMING, session.confirmation_minutes + session.close_minutes, now)
+            session.confirmation_ends_at = now + timedelta(minutes=session.confirmation_minutes)
+            events.append(session, "ceiling_announced", {
+                "order": expected, "ceiling_price": str(tender.ceiling_price),
+                "confirm_until": session.confirmation_ends_at.isoformat()})
+            record(caller, "opening.announce_ceiling", tender, ceiling_price=tender.ceiling_price)
+        _save(session)
+    return session
+
+
+def _require_signed_in_bidder(caller, tender, session):
+    bid = _bid_of(caller, tender, BIDDER_STATUSES)
+    sign_in = SignIn.objects.select_for_update().filter(session=session, bidder_id=bid.bidder_id).first()
+    if sign_in is None:
+        raise PermissionDenied(_("Only bidders who signed in may confirm or object."))
+    return bid, sign_in
+
+
+def _require_window(session):
+    if session.confirmation_ends_at and clock.now() > session.confirmation_ends_at:
+        raise ValidationError({"step": _("The confirmation window has closed.")})
+
+
+def confirm(caller, tender_id):
+    check_time_limits(tender_id)
+    with transaction.atomic():
+        tender, session = _lock(tender_id)
+        bid, sign_in = _require_signed_in_bidder(caller, tender, session)
+        _require_step(session, S.CONFIRMING)
+        _require_running(session)
+        _require_window(session)
+        if sign_in.confirmed_at:
+            raise ValidationError({"step": _("Your organisation has already confirmed the opening.")})
+        sign_in.confirmed_at = clock.now()
+        sign_in.save(update_fields=["confirmed_at"])
+        events.append(session, "bidder_confirmed", {"bidder": bid.bidder.name, "bidder_id": bid.bidder_id})
+        record(caller, "opening.confirm", tender, bidder=bid.bidder.name)
+    return session
+
+
+def raise_objection(caller, tender_id, text):
+    check_time_limits(tender_id)
+    text = _text("text", text)
+    with transaction.atomic():
+        tender, session = _lock(tender_id)
+        bid, _sign_in = _require_signed_in_bidder(caller, tender, session)
+        _require_step(session, S.CONFIRMING)
+        _require_running(session)
+        _require_window(session)
+        objection = Objection.objects.create(session=session, bidder_id=bid.bidder_id, raised_by=caller.user,
+                                             text=text, raised_at=clock.now())
+        events.append(session, "objection_raised", {"objection": objection.pk, "bidder": bid.bidder.name,
+                                                    "bidder_id": bid.bidder_id, "text": text}, Audience.PARTICIPANTS)
+        record(caller, "opening.object", objection, tender=tender.reference)
+    return objection
+
+
+def answer_objection(caller, tender_id, objection_id, answer):
+    check_time_limits(tender_id)
+    answer = _text("answer", answer)
+    with transaction.atomic():
+        tender, session = _lock(tender_id)
+        _require_host(caller, tender)
+        _require_step(session, S.CONFIRMING)
+        _require_running(session)
+        objection = Objection.objects.select_for_update().filter(
+            session=session, pk=objection_id if str(objection_id).isdigit() else None).first()
+        if objection is None:
+            raise ValidationError({"objection": _("No such objection in this opening.")})
+        if objection.answered_at:
+            raise ValidationError({"objection": _("This objection has already been answered.")})
+        objection.answer, objection.answered_by, objection.answered_at = answer, caller.user, clock.now()
+        objection.save(update_fields=["answer", "answered_by", "answered_at"])
+        events.append(session, "objection_answered", {"objection": objection.pk, "bidder": objection.bidder.name,
+                                                      "answer": answer}, Audience.PARTICIPANTS)
+        record(caller, "opening.answer", objection, tender=tender.reference)
+    return objection
+
+
+def close_opening(caller, tender_id):
+    """The host closes: every objection answered, and every signed-in bidder responded or the window ended."""
+    from .record import publish_record
+
+    check_time_limits(tender_id)
+    with transaction.atomic():
+        tender, session = _lock(tender_id)
+        _require_host(caller, tender)
+        _require_step(session, S.CONFIRMING)
+        _require_running(session)
+        if session.objections.filter(answered_at__isnull=True).exists():
+            raise ValidationError({"step": _("Answer every objection before closing.")})
+        now = clock.now()
+        responded = set(session.objections.values_list("bidder_id", flat=True))
+        waiting = [s for s in session.sign_ins.filter(confirmed_at__isnull=True) if s.bidder_id not in responded]
+        if waiting and now <= session.confirmation_ends_at:
+            raise ValidationError({"step": _("Bidders may still confirm or object until %(until)s.")
+                                   % {"until": session.confirmation_ends_at.isoformat(timespec="seconds")}})
+        session.state, session.closed_at, session.step_deadline = S.CLOSED, now, None
+        opening_record = publish_record(session, tender)
+        events.append(session, "opening_closed", {"record_signature": opening_record.signature,
+                                                  "deemed_confirmed": [s.bidder.name for s in waiting]})
+        _save(session)
+        transition(caller, tender, TenderStatus.EVALUATION, _("Opening closed; record published."), authorized=True)
+        record(caller, "opening.close", tender, record=opening_record.pk)
+    return session
+
+
+def _fail(caller, tender, session, reason):
+    from .record import publish_record
+
+    now = clock.now()
+    session.state, session.closed_at, session.step_deadline, session.failure_reason = S.FAILED, now, None, reason
+    opening_record = publish_record(session, tender)
+    events.append(session, "opening_failed", {"reason": reason, "record_signature": opening_record.signature})
+    _save(session)
+    transition(caller, tender, TenderStatus.FAILED, reason[:500], authorized=True)
+    record(caller, "opening.fail", tender, reason=reason)
+
+
+# --- pause and resume --------------------------------------------------------------
+
+def _require_pauser(caller, tender):
+    if is_host(caller.user, tender):
+        return "host"
+    authorize(caller.user, "procedure.pause")
+    return "supervisor"
+
+
+def pause(caller, tender_id, reason):
+    reason = _text("reason", reason)[:500]
+    with transaction.atomic():
+        tender, session = _lock(tender_id)
+        by = _require_pauser(caller, tender)
+        if session.finished:
+            raise ValidationError({"step": _("The opening has ended.")})
+        if session.paused:
+            raise ValidationError({"step": _("The opening is already paused.")})
+        session.paused, session.pause_reason, session.paused_by, session.paused_at = True, reason, caller.user, \
+            clock.now()
+        events.append(session, "paused", {"by": by, "reason": reason})
+        _save(session)
+        record(caller, "opening.pause", tender, by=by, reason=reason)
+    return session
+
+
+def resume(caller, tender_id, reason):
+    reason = _text("reason", reason)[:500]
+    with transaction.atomic():
+        tender, session = _lock(tender_id)
+        by = _require_pauser(caller, tender)
+        if not session.paused:
+            raise ValidationError({"step": _("The opening is not paused.")})
+        if session.paused_by and session.paused_by.role == Role.SUPERVISOR and by != "supervisor":
+            raise PermissionDenied(_("A supervisor paused this opening; only a supervisor may resume it."))
+        now = clock.now()
+        # The clock of the step stood still while paused.
+        stood = now - session.paused_at
+        if session.step_deadline:
+            session.step_deadline += stood
+        if session.confirmation_ends_at:
+            session.confirmation_ends_at += stood
+        session.paused, session.paused_at = False, None
+        events.append(session, "resumed", {"by": by, "reason": reason, "paused_seconds": int(stood.total_seconds())})
+        _save(session)
+        record(caller, "opening.resume", tender, by=by, reason=reason)
+    return session
+
+
+# --- commands from the websocket ----------------------------------------------------
+
+COMMANDS = {
+    "open_room": (open_room, ()),
+    "sign_in": (sign_in, ()),
+    "present_share": (present_share, ("passphrase",)),
+    "announce_next": (announce_next, ("position",)),
+    "confirm": (confirm, ()),
+    "object": (raise_objection, ("text",)),
+    "answer": (answer_objection, ("objection", "answer")),
+    "pause": (pause, ("reason",)),
+    "resume": (resume, ("reason",)),
+    "close": (close_opening, ()),
+}
+
+
+def run_command(caller, tender_id, command_id, command_type, args):
+    """Run one client command once: a replayed command id gets its original result and changes nothing."""
+    if not caller.user.is_authenticated:
+        raise PermissionDenied(_("Log in to take part in the opening."))
+    service, names = COMMANDS[command_type]
+    with transaction.atomic():
+        _tender, session = _lock(tender_id)
+        previous = OpeningCommand.objects.filter(session=session, user=caller.user, command_id=command_id).first()
+    if previous:
+        if previous.command_type != command_type:
+            raise ValidationError({"id": _("This command id was already used for another command.")})
+        return {**previous.result, "replayed": True}
+    kwargs = {name: args.get(name) for name in names}
+    try:
+        with transaction.atomic():
+            service(caller, tender_id, **kwargs)
+            result = {"ok": True, "command": command_type}
+            OpeningCommand.objects.create(session=session, user=caller.user, command_id=command_id,
+                                          command_type=command_type, result=result, at=clock.now())
+    except IntegrityError:
+        previous = OpeningCommand.objects.get(session=session, user=caller.user, command_id=command_id)
+        return {**previous.result, "replayed": True}
+    return result

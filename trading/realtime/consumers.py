@@ -1,0 +1,221 @@
+"""The opening hall's websocket: ws/opening/<tender_id>/.
+
+Frames are JSON objects with a "type". The server sends snapshot, event (with
+the viewer's previous sequence number in "prev", so a client sees any gap),
+resumed, result, error, ping and pong. The client sends ping / pong, resume
+{"after": seq} and commands {"type": ..., "id": client command id, ...}, which
+the opening services run once. Close codes: 4403 refused, 4404 no such tender,
+4408 heartbeat missed, 4429 too slow to keep up.
+"""
+import asyncio
+import json
+import os
+import time
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from trading.accounts.caller import Caller
+from trading.bids.opening import selectors, services
+
+from .hub import get_hub
+
+HEARTBEAT_SECONDS = float(os.environ.get("SUNLIGHT_OPENING_HEARTBEAT_SECONDS", "15"))
+SEND_QUEUE = int(os.environ.get("SUNLIGHT_OPENING_SEND_QUEUE", "1000"))
+MAX_FRAME = 16 * 1024
+REFUSED, NOT_FOUND, SILENT, TOO_SLOW = 4403, 4404, 4408, 4429
+
+
+def _connect(user, tender_id):
+    tender = selectors.tender_or_404(tender_id)
+    return tender, selectors.viewer(user, tender)
+
+
+def _snapshot(tender, viewer, user, after):
+    last = selectors.last_seq(tender.pk)
+    data = selectors.state(tender, viewer, user)
+    data["events"] = selectors.events_after(tender.pk, viewer, after, upto=last)
+    return last, data
+
+
+def _resume(tender_id, viewer, after):
+    last = selectors.last_seq(tender_id)
+    return last, selectors.events_after(tender_id, viewer, after, upto=last)
+
+
+class OpeningConsumer(AsyncWebsocketConsumer):
+    heartbeat_seconds = HEARTBEAT_SECONDS
+    send_queue_size = SEND_QUEUE
+
+    async def connect(self):
+        self.hub = None
+        self.tasks = []
+        try:
+            self.tender_id = int(self.scope["url_route"]["kwargs"]["tender_id"])
+            self.tender, self.viewer = await database_sync_to_async(_connect)(self.scope.get("user"), self.tender_id)
+        except (Http404, ValueError):
+            await self.accept()
+            await self.close(code=NOT_FOUND)
+            return
+        await self.accept()
+        if self.viewer is None:
+            await self.close(code=REFUSED)
+            return
+        self.user = self.scope.get("user")
+        self.caller = Caller(user=self.user, ip=(self.scope.get("client") or ["", 0])[0] or "",
+                             user_agent=dict(self.scope.get("headers") or []).get(b"user-agent", b"").decode(
+                                 "latin-1")[:300])
+        self.queue = asyncio.Queue(maxsize=self.send_queue_size)
+        self.cursor = 0
+        self.last_visible = 0
+        self.pending = []
+        self.ready = False
+        self.last_heard = time.monotonic()
+        self.tasks.append(asyncio.create_task(self._send_loop()))
+        self.hub = get_hub()
+        await self.hub.join(self.tender_id, self)
+        after = self._int(parse_qs(self.scope.get("query_string", b"").decode()).get("after", ["0"])[0]) or 0
+        last, snapshot = await database_sync_to_async(_snapshot)(self.tender, self.viewer, self.user, after)
+        snapshot["type"] = "snapshot"
+        snapshot["after"] = after
+        snapshot["last_seq"] = snapshot["events"][-1]["seq"] if snapshot["events"] else after
+        self.cursor, self.last_visible = last, snapshot["last_seq"]
+        self._enqueue(json.dumps(snapshot, ensure_ascii=False))
+        self._flush_pending()
+        self.tasks.append(asyncio.create_task(self._tick()))
+
+    async def disconnect(self, code):
+        if self.hub is not None:
+            await self.hub.leave(self.tender_id, self)
+            self.hub = None
+        for task in self.tasks:
+            task.cancel()
+
+    # --- from the hub --------------------------------------------------------
+
+    def on_event(self, event, encoded):
+        if not self.ready:
+            self.pending.append((event, encoded))
+            return
+        if event["seq"] <= self.cursor:
+            return
+        self.cursor = event["seq"]
+        if selectors.can_see(self.viewer, event["audience"]):
+            frame = '{"type":"event","prev":%d,"event":%s}' % (self.last_visible, encoded)
+            self.last_visible = event["seq"]
+            self._enqueue(frame)
+
+    def _flush_pending(self):
+        self.ready = True
+        pending, self.pending = self.pending, []
+        for event, encoded in pending:
+            self.on_event(event, encoded)
+
+    def _enqueue(self, frame):
+        try:
+            self.queue.put_nowait(frame)
+        except asyncio.QueueFull:
+            # A client that cannot keep up is dropped; it resumes from its last sequence number.
+            self.ready = False
+            self.pending = []
+            asyncio.ensure_future(self._drop(TOO_SLOW))
+
+    async def _drop(self, code):
+        if self.hub is not None:
+            await self.hub.leave(self.tender_id, self)
+            self.hub = None
+        await self.close(code=code)
+
+    async def _send_loop(self):
+        while True:
+            frame = await self.queue.get()
+            await self.send(text_data=frame)
+
+    async def _tick(self):
+        while True:
+            await asyncio.sleep(self.heartbeat_seconds)
+            if time.monotonic() - self.last_heard > 3 * self.heartbeat_seconds:
+                await self._drop(SILENT)
+                return
+            self._enqueue(json.dumps({"type": "ping", "t": time.time()}))
+            if self.viewer["kind"] == "official":
+                await database_sync_to_async(services.check_time_limits)(self.tender_id)
+
+    # --- from the client -----------------------------------------------------
+
+    @staticmethod
+    def _int(value):
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            return None
+        return number if number >= 0 else None
+
+    def _reply(self, **frame):
+        self._enqueue(json.dumps(frame, ensure_ascii=False, default=str))
+
+    def _error(self, code, message, command_id=None, errors=None):
+        self._reply(type="error", code=code, message=str(message), id=command_id, errors=errors or {})
+
+    async def receive(self, text_data=None, bytes_data=None):
+        self.last_heard = time.monotonic()
+        if text_data is None or len(text_data) > MAX_FRAME:
+            return self._error("malformed", _("Send JSON text frames of at most 16 KB."))
+        try:
+            frame = json.loads(text_data)
+        except (ValueError, RecursionError):
+            return self._error("malformed", _("The frame is not valid JSON."))
+        if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
+            return self._error("malformed", _("A frame is a JSON object with a \"type\"."))
+        kind = frame["type"]
+        if kind == "ping":
+            return self._reply(type="pong", t=frame.get("t"))
+        if kind == "pong":
+            return None
+        if kind == "resume":
+            return await self._resume(frame)
+        if kind in services.COMMANDS:
+            return await self._command(kind, frame)
+        return self._error("unknown_type", _("Unknown message type."))
+
+    async def _resume(self, frame):
+        after = self._int(frame.get("after"))
+        if after is None:
+            return self._error("malformed", _("resume needs \"after\": the last sequence number you saw."))
+        self.ready = False
+        try:
+            last, events = await database_sync_to_async(_resume)(self.tender_id, self.viewer, after)
+        except Exception:
+            self._flush_pending()
+            raise
+        self.last_visible = after
+        for event in events:
+            self._enqueue('{"type":"event","prev":%d,"event":%s}'
+                          % (self.last_visible, json.dumps(event, ensure_ascii=False)))
+            self.last_visible = event["seq"]
+        self.cursor = max(self.cursor, last)
+        self._reply(type="resumed", after=after, count=len(events), last_seq=self.last_visible)
+        self._flush_pending()
+
+    async def _command(self, kind, frame):
+        command_id = frame.get("id")
+        if not isinstance(command_id, str) or not 1 <= len(command_id) <= 64:
+            return self._error("malformed", _("Every command carries an \"id\" of 1 to 64 characters."))
+        args = frame.get("args", {})
+        if not isinstance(args, dict):
+            return self._error("malformed", _("\"args\" must be an object."), command_id)
+        try:
+            result = await database_sync_to_async(services.run_command)(
+                self.caller, self.tender_id, command_id, kind, args)
+        except PermissionDenied as exc:
+            return self._error("forbidden", exc, command_id)
+        except Http404 as exc:
+            return self._error("not_found", exc, command_id)
+        except ValidationError as exc:
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+            return self._error("invalid", " ".join(m for ms in errors.values() for m in ms), command_id, errors)
+        self._reply(type="result", id=command_id, **result)
