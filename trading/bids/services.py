@@ -256,7 +256,7 @@ def open_bids(tender, private_key, caller=None):
             try:
                 values = sealing.unseal_json(private_key, bid.sealed_content)
                 _fill_opened_fields(bid, values)
-            except (sealing.SealingError, ValueError, TypeError, KeyError):
+            except (sealing.SealingError, ArithmeticError, ValueError, TypeError, KeyError):
                 bid.status = BidStatus.WITHDRAWN_AT_OPENING
                 bid.opening_note = _("The sealed bid could not be decrypted.")
                 bid.save(update_fields=["status", "opening_note"])
