@@ -1,0 +1,98 @@
+"""Reads shared by the collusion pages, exports and commands."""
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+
+from trading.accounts.permissions import authorize
+
+from .models import BidderRisk, Case, CollusionReport, Flag, GroupRisk, TenderRisk
+
+
+def latest_report():
+    return CollusionReport.objects.order_by("-created_at", "-id").first()
+
+
+def report_or_latest(user, report_id=None):
+    authorize(user, "collusion.view")
+    if report_id:
+        return get_object_or_404(CollusionReport, pk=report_id)
+    return latest_report()
+
+
+def flagged_tenders(report, limit=50):
+    return report.tender_risks.filter(band__in=["red", "yellow"]).order_by("-risk", "reference")[:limit]
+
+
+def top_groups(report, limit=20):
+    return report.groups.order_by("-risk", "number")[:limit]
+
+
+def top_bidders(report, limit=20):
+    return report.bidder_risks.select_related("group").order_by("-risk", "label")[:limit]
+
+
+def flags_for_tender(tender_risk):
+    return [f for f in tender_risk.report.flags.all() if tender_risk.reference in f.tenders]
+
+
+def flags_for_bidders(report, labels):
+    labels = set(labels)
+    return [f for f in report.flags.all() if labels & set(f.bidders)]
+
+
+def tender_risks_by_reference(report, references):
+    return {t.reference: t for t in report.tender_risks.filter(reference__in=list(references)).only(
+        "id", "reference", "risk", "band")}
+
+
+def bidders_by_label(report, labels):
+    return {b.label: b for b in report.bidder_risks.filter(label__in=list(labels)).only("id", "label", "risk", "band")}
+
+
+def tenders_of_bidder(bidder_risk, limit=100):
+    """The bidder's tenders in the report, riskiest first."""
+    needle = f"\n{bidder_risk.label}\n"
+    return list(bidder_risk.report.tender_risks.filter(bidder_labels__contains=needle).order_by("-risk")[:limit])
+
+
+def get_tender_risk(user, pk):
+    authorize(user, "collusion.view")
+    return get_object_or_404(TenderRisk.objects.select_related("report", "tender"), pk=pk)
+
+
+def get_group(user, pk):
+    authorize(user, "collusion.view")
+    return get_object_or_404(GroupRisk.objects.select_related("report"), pk=pk)
+
+
+def get_bidder(user, pk):
+    authorize(user, "collusion.view")
+    return get_object_or_404(BidderRisk.objects.select_related("report", "group", "organisation"), pk=pk)
+
+
+def get_flag(user, pk):
+    authorize(user, "collusion.view")
+    return get_object_or_404(Flag.objects.select_related("report", "group"), pk=pk)
+
+
+def get_case(user, pk):
+    authorize(user, "collusion.view")
+    return get_object_or_404(Case.objects.select_related("report", "flag", "group", "tender_risk", "opened_by"), pk=pk)
+
+
+def cases(user, status=None):
+    authorize(user, "collusion.view")
+    qs = Case.objects.select_related("opened_by", "group", "tender_risk", "flag")
+    return qs.filter(status=status) if status else qs
+
+
+def open_cases_about(report, group=None, tender_risk=None):
+    q = Q()
+    if group is not None:
+        q |= Q(group=group) | Q(flag__group=group)
+    if tender_risk is not None:
+        q |= Q(tender_risk=tender_risk)
+    return Case.objects.filter(q).exclude(status__in=["referred", "dismissed"]) if q else Case.objects.none()
+
+
+def latest_reports(limit=10):
+    return CollusionReport.objects.order_by("-created_at", "-id")[:limit]

@@ -1,0 +1,74 @@
+"""Flag sentences for people: the engine writes English from its TEMPLATES; here the
+same templates are marked for translation and re-rendered from the stored figures in
+the reader's language.  When the engine's wording has moved on and a template here no
+longer matches, the engine's own English sentence is shown instead."""
+from django.utils.translation import gettext, gettext_noop
+
+from trading.collusion.engine.explain import TEMPLATES as ENGINE_TEMPLATES
+
+TEMPLATES = {
+    'low_cv': gettext_noop('Bids in tender {tender} are unusually close together: the coefficient of variation is {cv:.1%}, lower than {pct:.0%} of comparable tenders in this market.'),
+    'low_spread': gettext_noop('In tender {tender} the highest bid is only {spd:.1%} above the lowest, a narrower spread than in {pct:.0%} of comparable tenders.'),
+    'high_rd': gettext_noop('In tender {tender} the winning bid stands apart from tightly packed losing bids (relative distance {rd:.2f}, higher than {pct:.0%} of comparable tenders).'),
+    'subgroup': gettext_noop('Tender {tender} contains a subgroup of {k} bids that are almost identical (coefficient of variation {cv:.2%}), which may indicate part of the bidders coordinated.'),
+    'identical': gettext_noop('In tender {tender}, {count:.0f} bids from different firms have exactly the same price.'),
+    'step_arith': gettext_noop('The bids in tender {tender} climb in equal steps (the gaps between consecutive bids vary by only {cv:.2%}).'),
+    'step_geom': gettext_noop('The bids in tender {tender} climb by a fixed percentage (the ratios between consecutive bids vary by only {cv:.2%}).'),
+    'reserve_round': gettext_noop('In tender {tender}, {count:.0f} bids sit at an exact round percentage of the reserve price.'),
+    'cluster_above': gettext_noop('In tender {tender}, {share:.0%} of the losing bids lie within {tol:.0%} above the lowest bid.'),
+    'group': gettext_noop('Firms {members} form a group that met in {shared} tenders; they bid together {exclusivity:.0%} of the time, and wins inside the group are {rotation_word} (rotation {rotation:.2f}); members that never won: {covers}.'),
+    'shared_identity_tender': gettext_noop('In tender {tender}, bidders {bidders} used the same {signal} ({value}).'),
+    'shared_identity_market': gettext_noop('Bidders {bidders} used the same {signal} ({value}) in {n_tenders} tenders.'),
+    'buyer_dominance': gettext_noop('Firm {bidder} won {wins} of the {tenders} tenders of buyer {buyer} ({share:.0%}).'),
+    'lowest_disqualified': gettext_noop('In tender {tender} the lowest bid (by {bidders}) was disqualified.'),
+    'all_but_winner_disqualified': gettext_noop("In tender {tender} every bid except the winner's was disqualified ({bidders})."),
+    'split_threshold': gettext_noop('Buyer {buyer} put out {count} tenders just under the threshold between {first} and {last}, worth {total:,.0f} together.'),
+}
+
+# words the engine puts into figures
+WORDS = {
+    "evenly shared": gettext_noop("evenly shared"),
+    "concentrated": gettext_noop("concentrated"),
+    "none": gettext_noop("none"),
+    "ip": gettext_noop("network address"),
+    "device": gettext_noop("device"),
+    "bank account": gettext_noop("bank account"),
+    "phone": gettext_noop("phone"),
+    "email": gettext_noop("e-mail"),
+    "project manager": gettext_noop("project manager"),
+    "attachment hash": gettext_noop("attachment"),
+}
+
+KIND_LABELS = {
+    "low_cv": gettext_noop("Bids unusually close"),
+    "low_spread": gettext_noop("Narrow spread"),
+    "high_rd": gettext_noop("Winner apart from packed losers"),
+    "subgroup": gettext_noop("Near-identical subgroup"),
+    "identical": gettext_noop("Identical prices"),
+    "step_arith": gettext_noop("Equal price steps"),
+    "step_geom": gettext_noop("Equal percentage steps"),
+    "reserve_round": gettext_noop("Round ratios to the reserve price"),
+    "cluster_above": gettext_noop("Losers clustered above the winner"),
+    "group": gettext_noop("Co-bidding group"),
+    "shared_identity_tender": gettext_noop("Shared identity in one tender"),
+    "shared_identity_market": gettext_noop("Shared identity across tenders"),
+    "buyer_dominance": gettext_noop("One firm wins for one buyer"),
+    "lowest_disqualified": gettext_noop("Lowest bid disqualified"),
+    "all_but_winner_disqualified": gettext_noop("All but the winner disqualified"),
+    "split_threshold": gettext_noop("Split under the threshold"),
+}
+
+
+def kind_label(kind):
+    return gettext(KIND_LABELS[kind]) if kind in KIND_LABELS else kind
+
+
+def translate_flag(kind, figures, english):
+    template = TEMPLATES.get(kind)
+    if template is None or ENGINE_TEMPLATES.get(kind) != template:
+        return english
+    localised = {k: gettext(WORDS[v]) if isinstance(v, str) and v in WORDS else v for k, v in figures.items()}
+    try:
+        return gettext(template).format(**localised)
+    except (KeyError, ValueError, TypeError, IndexError):
+        return english

@@ -1,0 +1,213 @@
+"""Pages for discipline staff and administrators: thin, over selectors and services."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from trading.accounts.caller import Caller
+from trading.accounts.permissions import allowed, authorize
+
+from . import selectors, services
+from .models import CaseStatus, Flag, GroupRisk, TenderRisk
+from .reporting import SCREENS
+from .sentences import kind_label
+
+def _screen_names():
+    return {
+        "cv": _("Coefficient of variation"), "spd": _("Spread (highest / lowest − 1)"),
+        "diffp": _("Gap between the two lowest (DIFFP)"), "rd": _("Relative distance (RD)"),
+        "skew": _("Skewness"), "kurt": _("Kurtosis"), "ks": _("Distance from uniform (KS)"),
+    }
+
+
+def _pattern_names():
+    return {
+        "identical": _("Bids with a price identical to another firm's"),
+        "step_cv_arith": _("Variation of the steps between bids (0 = equal steps)"),
+        "step_cv_geom": _("Variation of the percentage steps (0 = equal ratios)"),
+        "reserve_round": _("Bids at a round percentage of the reserve price"),
+        "cluster_above": _("Share of losing bids within 3% above the lowest"),
+        "sub3_cv_min": _("Lowest variation among 3-bid subgroups"),
+        "sub4_cv_min": _("Lowest variation among 4-bid subgroups"),
+    }
+
+
+def _flag_rows(flags):
+    return [{"flag": f, "label": kind_label(f.kind), "text": f.text} for f in flags]
+
+
+@login_required
+def dashboard(request, pk=None):
+    report = selectors.report_or_latest(request.user, pk)
+    context = {"report": report, "reports": selectors.latest_reports(),
+               "can_run": allowed(request.user, "collusion.report"),
+               "can_manage": allowed(request.user, "case.manage")}
+    if report is not None:
+        context.update(
+            tenders=selectors.flagged_tenders(report), groups=selectors.top_groups(report),
+            bidders=selectors.top_bidders(report), flags=_flag_rows(report.flags.select_related("group")[:40]),
+            open_cases=selectors.cases(request.user).exclude(status__in=["referred", "dismissed"])[:20],
+        )
+    return render(request, "collusion/dashboard.html", context)
+
+
+@login_required
+@require_POST
+def run_report(request):
+    report = services.run_report(Caller.from_request(request))
+    messages.success(request, _("A new report was stored: %(tenders)s tenders, %(groups)s groups.") % {
+        "tenders": report.summary.get("tenders", 0), "groups": report.summary.get("groups", 0)})
+    return redirect("collusion:report", pk=report.pk)
+
+
+@login_required
+def tender_card(request, pk):
+    tr = selectors.get_tender_risk(request.user, pk)
+    f = tr.features
+    screens = [{"name": _screen_names()[s], "key": s, "value": f.get(s), "market": f.get(f"m_{s}"),
+                "suspicion": f.get(f"p_{s}")} for s in SCREENS]
+    patterns = [{"name": name, "value": f.get(k)} for k, name in _pattern_names().items()]
+    group = tr.report.groups.filter(number=tr.group_number).first() if tr.group_number is not None else None
+    bidders = selectors.bidders_by_label(tr.report, [b["bidder"] for b in tr.bids if b.get("bidder")])
+    bids = [{**b, "bidder_risk": bidders.get(b.get("bidder"))} for b in tr.bids]
+    return render(request, "collusion/tender.html", {
+        "tr": tr, "screens": screens, "patterns": patterns, "group": group, "bids": bids,
+        "flags": _flag_rows(selectors.flags_for_tender(tr)), "can_manage": allowed(request.user, "case.manage"),
+        "cases": selectors.open_cases_about(tr.report, tender_risk=tr),
+    })
+
+
+def _graph(group: GroupRisk):
+    bidders = selectors.bidders_by_label(group.report, group.members)
+    wins = {m: 0 for m in group.members}
+    bids = {m: 0 for m in group.members}
+    for row in group.timeline:
+        for m in row["bidders"]:
+            bids[m] += 1
+        if row["winner"] in wins:
+            wins[row["winner"]] += 1
+    covers = set(group.figures.get("cover_bidders") or [])
+    nodes = [{"id": m, "wins": wins[m], "bids": bids[m], "cover": m in covers,
+              "risk": getattr(bidders.get(m), "risk", None),
+              "url": reverse("collusion:bidder", args=[bidders[m].pk]) if m in bidders else None} for m in group.members]
+    edges = [{"source": a, "target": b, "weight": group.cobids[i][j]}
+             for i, a in enumerate(group.members) for j, b in enumerate(group.members)
+             if i < j and group.cobids and group.cobids[i][j] > 0]
+    return {"nodes": nodes, "edges": edges}
+
+
+@login_required
+def group_page(request, pk):
+    group = selectors.get_group(request.user, pk)
+    graph = _graph(group)
+    matrix = [{"member": m, "cells": [{"count": c, "self": i == j} for j, c in enumerate(row)]}
+              for i, (m, row) in enumerate(zip(group.members, group.cobids))]
+    timeline = group.timeline
+    rows = [{"member": m, "cells": [("win" if t["winner"] == m else "bid" if m in t["bidders"] else "")
+                                     for t in timeline]} for m in group.members]
+    tenders = selectors.tender_risks_by_reference(group.report, [t["tender"] for t in timeline])
+    columns = [{**t, "risk": tenders.get(t["tender"])} for t in timeline]
+    flags = _flag_rows(selectors.flags_for_bidders(group.report, group.members))
+    return render(request, "collusion/group.html", {
+        "group": group, "graph": graph, "matrix": matrix, "timeline_rows": rows, "timeline_columns": columns,
+        "winner_sequence": [t["winner"] for t in timeline if t["winner"] in group.members],
+        "flags": flags, "can_manage": allowed(request.user, "case.manage"),
+        "cases": selectors.open_cases_about(group.report, group=group),
+    })
+
+
+@login_required
+def group_graph(request, pk):
+    return JsonResponse(_graph(selectors.get_group(request.user, pk)))
+
+
+@login_required
+def bidder_page(request, pk):
+    bidder = selectors.get_bidder(request.user, pk)
+    return render(request, "collusion/bidder.html", {
+        "bidder": bidder, "tenders": selectors.tenders_of_bidder(bidder),
+        "flags": _flag_rows(selectors.flags_for_bidders(bidder.report, [bidder.label])),
+    })
+
+
+@login_required
+def flag_page(request, pk):
+    flag = selectors.get_flag(request.user, pk)
+    tenders = selectors.tender_risks_by_reference(flag.report, flag.tenders)
+    bidders = selectors.bidders_by_label(flag.report, flag.bidders)
+    return render(request, "collusion/flag.html", {
+        "flag": flag, "label": kind_label(flag.kind), "text": flag.text,
+        "tenders": [(ref, tenders.get(ref)) for ref in flag.tenders],
+        "bidders": [(label, bidders.get(label)) for label in flag.bidders],
+        "can_manage": allowed(request.user, "case.manage"),
+    })
+
+
+@login_required
+def case_list(request):
+    status = request.GET.get("status") or None
+    return render(request, "collusion/cases.html", {
+        "cases": selectors.cases(request.user, status if status in CaseStatus.values else None),
+        "statuses": CaseStatus.choices, "status": status,
+    })
+
+
+@login_required
+@require_POST
+def case_open(request):
+    authorize(request.user, "collusion.view")
+    sources = {
+        "flag": get_object_or_404(Flag, pk=request.POST["flag"]) if request.POST.get("flag") else None,
+        "group": get_object_or_404(GroupRisk, pk=request.POST["group"]) if request.POST.get("group") else None,
+        "tender_risk": (get_object_or_404(TenderRisk, pk=request.POST["tender_risk"])
+                        if request.POST.get("tender_risk") else None),
+    }
+    try:
+        case = services.open_case(Caller.from_request(request), title=request.POST.get("title", ""),
+                                  note=request.POST.get("note", ""), **sources)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect(request.META.get("HTTP_REFERER") or "collusion:dashboard")
+    messages.success(request, _("Case %(id)s opened.") % {"id": case.pk})
+    return redirect("collusion:case", pk=case.pk)
+
+
+@login_required
+def case_detail(request, pk):
+    case = selectors.get_case(request.user, pk)
+    return render(request, "collusion/case.html", {
+        "case": case, "notes": case.notes.select_related("author"),
+        "next_statuses": [(s, CaseStatus(s).label) for s in sorted(services.TRANSITIONS[case.status])],
+        "can_manage": allowed(request.user, "case.manage"),
+        "flag_text": case.flag.text if case.flag else "",
+    })
+
+
+@login_required
+@require_POST
+def case_note(request, pk):
+    case = selectors.get_case(request.user, pk)
+    try:
+        services.add_note(Caller.from_request(request), case, request.POST.get("text", ""))
+        messages.success(request, _("Note added."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("collusion:case", pk=case.pk)
+
+
+@login_required
+@require_POST
+def case_status(request, pk):
+    case = selectors.get_case(request.user, pk)
+    try:
+        case = services.change_status(Caller.from_request(request), case, request.POST.get("status", ""),
+                                      request.POST.get("note", ""))
+        messages.success(request, _("The case is now %(status)s.") % {"status": case.get_status_display().lower()})
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("collusion:case", pk=case.pk)
