@@ -1,0 +1,203 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from trading.accounts.caller import Caller
+from trading.accounts.permissions import allowed, authorize
+
+from . import lifecycle, selectors, services
+from .checkpoints import LABELS, refresh_open_tenders, supervised_tenders
+from .forms import (CancelForm, ClarificationForm, DocumentForm, ProjectForm, PublishForm, TenderFilterForm,
+                    TenderForm, apply_errors)
+from .models import Project, TenderDocument, TenderStatus
+
+PAGE_SIZE = 20
+
+
+def tender_list(request):
+    form = TenderFilterForm(request.GET or None)
+    tenders = selectors.filter_tenders(selectors.public_tenders(), form.params()).order_by("-published_at", "-id")
+    page = Paginator(tenders, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "tenders/list.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+def tender_detail(request, pk):
+    tender = selectors.tender_for(request.user, pk)
+    user = request.user
+    own = user.is_authenticated and user.role == "entity" and services.is_own(user, tender)
+    context = {
+        "tender": tender, "own": own,
+        "lots": tender.lots.all(),
+        "documents": tender.documents.all(),
+        "clarifications": tender.clarifications.all(),
+        "history": tender.status_changes.all(),
+        "on_offer": selectors.documents_on_offer(tender),
+        "accepting_bids": selectors.accepting_bids(tender),
+        "is_contractor": user.is_authenticated and user.role == "contractor",
+        "may_see_downloads": allowed(user, "document.view_downloads") and lifecycle.bidding_over(tender),
+    }
+    return render(request, "tenders/detail.html", context)
+
+
+@login_required
+def document_download(request, pk):
+    document = get_object_or_404(TenderDocument.objects.select_related("tender__project"), pk=pk)
+    services.download_document(Caller.from_request(request), document)
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.filename)
+
+
+@login_required
+def tender_downloads(request, pk):
+    tender = selectors.tender_for(request.user, pk)
+    downloads = selectors.downloads_for(request.user, tender)
+    return render(request, "tenders/downloads.html", {"tender": tender, "downloads": downloads})
+
+
+@login_required
+def checkpoints(request):
+    authorize(request.user, "checkpoint.view")
+    refresh_open_tenders(request.user)
+    page = Paginator(supervised_tenders(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "tenders/checkpoints.html", {"page": page, "labels": LABELS})
+
+
+# --- the procuring entity's desk -----------------------------------------------------
+
+@login_required
+def my_projects(request):
+    authorize(request.user, "tender.create")
+    form = ProjectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.register_project(Caller.from_request(request), **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Project %(code)s registered.") % {"code": project.code})
+            return redirect("tenders:my_projects")
+    projects = selectors.own_projects(request.user)
+    return render(request, "tenders/my_projects.html", {"form": form, "projects": projects})
+
+
+def _own_project(request, pk):
+    authorize(request.user, "tender.create")
+    project = get_object_or_404(Project, pk=pk)
+    if not services.is_own(request.user, project):
+        raise Http404(_("No such project."))
+    return project
+
+
+def _own_tender(request, pk):
+    tender = selectors.tender_for(request.user, pk)
+    authorize(request.user, "tender.edit")
+    services.check_own(request.user, tender)
+    return tender
+
+
+@login_required
+def tender_create(request, project_pk):
+    project = _own_project(request, project_pk)
+    form = TenderForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            tender = services.create_tender(Caller.from_request(request), project, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Draft tender %(ref)s created.") % {"ref": tender.reference})
+            return redirect("tenders:manage", pk=tender.pk)
+    return render(request, "tenders/tender_form.html", {"form": form, "project": project})
+
+
+def _manage_context(request, tender, **forms):
+    context = {
+        "tender": tender,
+        "edit_form": TenderForm(initial=TenderForm.initial_from(tender)),
+        "document_form": DocumentForm(),
+        "publish_form": PublishForm(tender=tender),
+        "clarification_form": ClarificationForm(),
+        "cancel_form": CancelForm(),
+        "documents": tender.documents.all(),
+        "clarifications": tender.clarifications.all(),
+        "is_draft": tender.status == TenderStatus.DRAFT,
+        "bidding_open": selectors.accepting_bids(tender),
+        "cancellable": TenderStatus.CANCELLED in lifecycle.TRANSITIONS[tender.status],
+    }
+    context.update(forms)
+    return context
+
+
+@login_required
+def tender_manage(request, pk):
+    tender = _own_tender(request, pk)
+    return render(request, "tenders/manage.html", _manage_context(request, tender))
+
+
+def _manage_post(request, pk, form_name, form, action, success):
+    tender = _own_tender(request, pk)
+    if form is None:
+        form = {"edit_form": TenderForm, "document_form": DocumentForm, "clarification_form": ClarificationForm,
+                "cancel_form": CancelForm}[form_name](request.POST, request.FILES)
+    else:
+        form = form(tender)
+    if form.is_valid():
+        try:
+            action(Caller.from_request(request), tender, form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, success)
+            return redirect(reverse("tenders:manage", args=[tender.pk]))
+    tender.refresh_from_db()
+    return render(request, "tenders/manage.html", _manage_context(request, tender, **{form_name: form}), status=400)
+
+
+@login_required
+@require_POST
+def tender_edit(request, pk):
+    return _manage_post(request, pk, "edit_form", None,
+                        lambda caller, tender, data: services.update_tender(caller, tender, **data),
+                        _("The draft is saved."))
+
+
+@login_required
+@require_POST
+def document_upload(request, pk):
+    return _manage_post(request, pk, "document_form", None,
+                        lambda caller, tender, data: services.upload_document(caller, tender, data["title"],
+                                                                              data["file"]),
+                        _("The document is uploaded."))
+
+
+@login_required
+@require_POST
+def tender_publish(request, pk):
+    return _manage_post(request, pk, "publish_form", lambda tender: PublishForm(request.POST, tender=tender),
+                        lambda caller, tender, data: services.publish_tender(
+                            caller, tender, list(data["key_holders"]), data["threshold"]),
+                        _("The tender is published."))
+
+
+@login_required
+@require_POST
+def tender_clarify(request, pk):
+    return _manage_post(request, pk, "clarification_form", None,
+                        lambda caller, tender, data: services.add_clarification(
+                            caller, tender, data["text"], data["changes_conditions"], data["new_deadline"]),
+                        _("The clarification is published."))
+
+
+@login_required
+@require_POST
+def tender_cancel(request, pk):
+    return _manage_post(request, pk, "cancel_form", None,
+                        lambda caller, tender, data: services.cancel_tender(caller, tender, data["reason"]),
+                        _("The tender is cancelled."))
