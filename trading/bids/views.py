@@ -23,6 +23,10 @@ def _visible_tender(pk):
     return tender
 
 
+def _bound(request):
+    return (request.POST, request.FILES) if request.method == "POST" else (None, None)
+
+
 def _add_service_errors(form, error):
     for field, messages_ in error.message_dict.items():
         form.add_error(field if field in form.fields else None, messages_)
@@ -33,7 +37,7 @@ def submit(request, tender_pk):
     authorize(request.user, "bid.submit")
     tender = _visible_tender(tender_pk)
     current = selectors.own_active_bid(request.user, tender)
-    form = BidForm(request.POST or None, request.FILES or None)
+    form = BidForm(*_bound(request))
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in
                 ("price", "duration_days", "quality", "project_manager", "security_reference")}
@@ -95,7 +99,7 @@ def receipt_download(request, bid_pk):
 
 def verify_receipt(request):
     """Public: anyone checks a receipt against this platform's key."""
-    form = ReceiptCheckForm(request.POST or None, request.FILES or None)
+    form = ReceiptCheckForm(*_bound(request))
     result = None
     if request.method == "POST" and form.is_valid():
         try:
