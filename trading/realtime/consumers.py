@@ -9,6 +9,7 @@ the opening services run once. Close codes: 4403 refused, 4404 no such tender,
 """
 import asyncio
 import json
+import logging
 import os
 import time
 from urllib.parse import parse_qs
@@ -24,6 +25,7 @@ from trading.bids.opening import selectors, services
 
 from .hub import get_hub
 
+log = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = float(os.environ.get("SUNLIGHT_OPENING_HEARTBEAT_SECONDS", "15"))
 SEND_QUEUE = int(os.environ.get("SUNLIGHT_OPENING_SEND_QUEUE", "1000"))
 MAX_FRAME = 16 * 1024
@@ -218,4 +220,7 @@ class OpeningConsumer(AsyncWebsocketConsumer):
         except ValidationError as exc:
             errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
             return self._error("invalid", " ".join(m for ms in errors.values() for m in ms), command_id, errors)
+        except Exception:
+            log.exception("opening command %s failed", kind)
+            return self._error("server_error", _("The command failed; nothing was changed."), command_id)
         self._reply(type="result", id=command_id, **result)

@@ -520,7 +520,7 @@ COMMANDS = {
     "announce_next": (announce_next, ("position",)),
     "confirm": (confirm, ()),
     "object": (raise_objection, ("text",)),
-    "answer": (answer_objection, ("objection", "answer")),
+    "answer": (answer_objection, (("objection", "objection_id"), "answer")),
     "pause": (pause, ("reason",)),
     "resume": (resume, ("reason",)),
     "close": (close_opening, ()),
@@ -539,7 +539,10 @@ def run_command(caller, tender_id, command_id, command_type, args):
         if previous.command_type != command_type:
             raise ValidationError({"id": _("This command id was already used for another command.")})
         return {**previous.result, "replayed": True}
-    kwargs = {name: args.get(name) for name in names}
+    kwargs = {}
+    for name in names:
+        arg, parameter = name if isinstance(name, tuple) else (name, name)
+        kwargs[parameter] = args.get(arg)
     try:
         with transaction.atomic():
             service(caller, tender_id, **kwargs)

@@ -1,0 +1,73 @@
+"""Websocket test helpers: connect as a user (API token in the query string), read frames by type."""
+import asyncio
+import json
+
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from rest_framework.authtoken.models import Token
+
+ORIGIN = (b"origin", b"http://testserver")
+
+
+def token_for(user):
+    return Token.objects.get_or_create(user=user)[0].key
+
+
+def application():
+    from trading.asgi import application as app
+
+    return app
+
+
+async def connect(tender_id, user=None, after=None, app=None):
+    query = []
+    if user is not None:
+        query.append(f"token={await database_sync_to_async(token_for)(user)}")
+    if after is not None:
+        query.append(f"after={after}")
+    path = f"/ws/opening/{tender_id}/" + (f"?{'&'.join(query)}" if query else "")
+    communicator = WebsocketCommunicator(app or application(), path, headers=[ORIGIN])
+    connected, _ = await communicator.connect()
+    assert connected
+    return communicator
+
+
+async def frame(communicator, timeout=3):
+    backlog = getattr(communicator, "backlog", None)
+    if backlog:
+        return backlog.pop(0)
+    message = await communicator.receive_output(timeout)
+    if message["type"] == "websocket.close":
+        return {"type": "closed", "code": message.get("code")}
+    return json.loads(message["text"])
+
+
+async def until(communicator, kind, timeout=3):
+    """Frames up to and including the first of `kind` (skipping pings)."""
+    seen = []
+    while True:
+        item = await frame(communicator, timeout)
+        if item["type"] == "ping":
+            continue
+        seen.append(item)
+        if item["type"] == kind or (item["type"] == "event" and item["event"]["kind"] == kind):
+            return seen
+
+
+async def command(communicator, kind, command_id, **args):
+    """Send a command; return its result or error frame (other frames stay for `frame` to read)."""
+    await communicator.send_json_to({"type": kind, "id": command_id, "args": args})
+    skipped = []
+    while True:
+        message = await communicator.receive_output(3)
+        item = {"type": "closed", "code": message.get("code")} if message["type"] == "websocket.close" \
+            else json.loads(message["text"])
+        if item["type"] in ("result", "error") and item.get("id") == command_id:
+            communicator.backlog = getattr(communicator, "backlog", []) + skipped
+            return item
+        skipped.append(item)
+
+
+async def quiet(communicator, seconds=0.3):
+    """True when nothing arrives for a while (without cancelling the application, unlike a timeout)."""
+    return not getattr(communicator, "backlog", None) and await communicator.receive_nothing(seconds)
