@@ -35,6 +35,12 @@ def ensure_holder_key(user):
     return user
 
 
+def keyed_supervisor():
+    """A supervisor who already holds a personal key, or a new one: personal keys are slow to make."""
+    existing = HolderKey.objects.filter(user__role="supervisor", user__is_active=True).select_related("user").first()
+    return existing.user if existing else ensure_holder_key(make_user("supervisor"))
+
+
 def project(entity_user, **fields):
     values = dict(name="Ring road section 3", project_type="works", budget=Decimal("1200000.00"),
                   funding_source="Municipal budget")
@@ -56,14 +62,14 @@ def draft_tender(entity_user=None, project_obj=None, **fields):
 def published_tender(entity_user=None, holders=None, deadline=None, **fields):
     """A published tender of `entity_user` (a new entity user if None).
 
-    holders: the opening officials (default: the entity user and a new supervisor).
+    holders: the opening officials (default: the entity user and a supervisor with a key).
     deadline: default 30 days ahead; anything sooner than the tender's minimum bidding
     period is published with the shared clock moved back to `deadline - (min_bidding_days
     + 1)` days, so tests get a tender whose deadline passes soon (or has passed).
     Other keyword arguments go to create_tender (or register_project for project fields).
     """
     entity_user = entity_user or make_user("entity")
-    holders = holders if holders is not None else [entity_user, make_user("supervisor")]
+    holders = holders if holders is not None else [entity_user, keyed_supervisor()]
     for holder in holders:
         ensure_holder_key(holder)
     real_now = clock.now()

@@ -306,6 +306,7 @@ def update_tender(caller, tender, **changes):
     """Change a draft; after publication only clarifications change a tender."""
     authorize(caller.user, "tender.edit")
     check_own(caller.user, tender)
+    original = tender
     with transaction.atomic():
         tender = Tender.objects.select_for_update().get(pk=tender.pk)
         if tender.status != TenderStatus.DRAFT:
@@ -320,7 +321,8 @@ def update_tender(caller, tender, **changes):
             for lot in lots:
                 Lot.objects.create(tender=tender, **lot)
         record(caller, "tenders.update_tender", tender, changed=sorted(changed), lots=None if lots is None else len(lots))
-    return tender
+    _sync(original, tender, *TENDER_FIELDS)
+    return original
 
 
 def transition(caller, tender, to_status, reason="", *, authorized=False):
@@ -362,9 +364,15 @@ def transition(caller, tender, to_status, reason="", *, authorized=False):
         record(caller, "tenders.transition", locked, from_status=from_status.value, to_status=to_status.value,
                reason=reason)
         refresh_checkpoints(locked, caller)
-    for field in ("status", "published_at", "opened_at", "was_red"):
-        setattr(tender, field, getattr(locked, field))
+    _sync(tender, locked, "status", "published_at", "opened_at", "was_red")
     return tender
+
+
+def _sync(target, source, *fields):
+    """Callers keep their instance: copy what the service wrote on its locked copy."""
+    if target is not source:
+        for field in fields:
+            setattr(target, field, getattr(source, field))
 
 
 def _holders(errors, tender, key_holders, threshold):
@@ -390,6 +398,7 @@ def publish_tender(caller, tender, key_holders, threshold=None):
     """Announce the tender: check the statutory periods, seal its key to the holders (bids app), go public."""
     authorize(caller.user, "tender.publish")
     check_own(caller.user, tender)
+    original = tender
     with transaction.atomic():
         tender = Tender.objects.select_for_update().select_related("project").get(pk=tender.pk)
         if tender.status != TenderStatus.DRAFT:
@@ -428,7 +437,9 @@ def publish_tender(caller, tender, key_holders, threshold=None):
         tender_published.send(sender=Tender, tender=tender, key_holders=holders, threshold=threshold, caller=caller)
         record(caller, "tenders.publish_tender", tender, deadline=tender.deadline, threshold=threshold,
                holders=[u.get_username() for u in holders])
-    return tender
+    _sync(original, tender, "status", "published_at", "documents_from", "documents_until", "key_threshold",
+          "was_red")
+    return original
 
 
 def add_clarification(caller, tender, text, changes_conditions=False, new_deadline=None):
@@ -442,6 +453,7 @@ def add_clarification(caller, tender, text, changes_conditions=False, new_deadli
     new_deadline = _moment(errors, "new_deadline", new_deadline)
     if errors:
         raise ValidationError(errors)
+    original = tender
     with transaction.atomic():
         tender = Tender.objects.select_for_update().get(pk=tender.pk)
         now = clock.now()
@@ -469,6 +481,7 @@ def add_clarification(caller, tender, text, changes_conditions=False, new_deadli
         record(caller, "tenders.add_clarification", clarification, tender=tender.reference,
                changes_conditions=changes_conditions, deadline_before=before, deadline_after=deadline)
         refresh_checkpoints(tender, caller)
+    _sync(original, tender, "deadline", "documents_until", "was_red")
     return clarification
 
 
