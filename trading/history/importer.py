@@ -120,21 +120,23 @@ def write_history(caller, frame, *, prefix="H-", source="", details=None, announ
         bidders, new_bidders = _organisations(frame, OrganisationKind.CONTRACTOR, "bidder_id",
                                               lambda ref: f"Bidder {ref}")
         now = timezone.now()
+        columns = _columns(frame)
         projects, tenders, rows_of = [], [], []
-        for tender_id, rows in frame.groupby("tender_id", sort=False):
+        for tender_id, rows in frame.groupby("tender_id", sort=False).indices.items():
             extra = details.get(tender_id, {})
-            opened = _when(rows["date"].min(), now)
-            reserve = rows["reserve_price"].dropna()
-            ceiling = _money(reserve.iloc[0] if len(reserve) else rows["amount"].max())
-            reference = rows["reference"].iloc[0]
+            dates = columns["date"][rows]
+            opened = _when(dates.min() if (~np.isnat(dates)).any() else None, now)
+            reserve = columns["reserve_price"][rows]
+            reserve = reserve[~np.isnan(reserve)]
+            ceiling = _money(reserve[0] if len(reserve) else columns["amount"][rows].max())
+            reference = columns["reference"][rows[0]]
+            title = extra.get("title", f"Imported tender {tender_id}")
             projects.append(Project(
-                entity=buyers[rows["buyer_id"].iloc[0]], code=reference, budget=ceiling,
-                name=extra.get("title", f"Imported tender {tender_id}"),
+                entity=buyers[columns["buyer_id"][rows[0]]], code=reference, budget=ceiling, name=title,
                 project_type=extra.get("project_type", ProjectType.WORKS),
                 funding_source=extra.get("funding_source", "Imported history")))
             tenders.append(Tender(
-                reference=reference, title=extra.get("title", f"Imported tender {tender_id}"),
-                status=TenderStatus.COMPLETE, imported=True, ceiling_price=ceiling,
+                reference=reference, title=title, status=TenderStatus.COMPLETE, imported=True, ceiling_price=ceiling,
                 evaluation_method=EvaluationMethod.LOWEST_PRICE,
                 bid_security_amount=extra.get("bid_security", Decimal("0")),
                 documents_from=opened - timedelta(days=25), documents_until=opened - timedelta(days=18),
@@ -146,7 +148,7 @@ def write_history(caller, frame, *, prefix="H-", source="", details=None, announ
         Tender.objects.bulk_create(tenders, batch_size=BATCH)
         bids = []
         for tender, rows in zip(tenders, rows_of):
-            bids.extend(_bids(tender, rows, bidders))
+            bids.extend(_bids(tender, rows, columns, bidders))
         Bid.objects.bulk_create(bids, batch_size=BATCH)
         winners = [tender for tender in tenders if tender.winner_id]
         Tender.objects.bulk_update(winners, ["winner", "awarded_amount"], batch_size=BATCH)
@@ -156,31 +158,39 @@ def write_history(caller, frame, *, prefix="H-", source="", details=None, announ
     return result
 
 
-def _bids(tender, rows, bidders):
+def _columns(frame):
+    """Plain arrays of the table, so that per-tender work does not go through pandas."""
+    n = len(frame)
+    text = {c: frame[c].fillna("").to_numpy(dtype=object) if c in frame else np.full(n, "", dtype=object)
+            for c in ("reference", "buyer_id", "bidder_id", "ip", "device", "project_manager")}
+    flags = {c: frame[c].fillna(0).to_numpy(dtype=float) == 1 if c in frame else np.zeros(n, dtype=bool)
+             for c in ("is_winner", "disqualified")}
+    return {**text, **flags, "amount": frame["amount"].to_numpy(dtype=float),
+            "reserve_price": frame["reserve_price"].to_numpy(dtype=float),
+            "date": frame["date"].to_numpy(dtype="datetime64[ns]")}
+
+
+def _bids(tender, rows, columns, bidders):
     """The tender's opened bids in announcement order; sets the tender's winner.
 
     The winner is the bid the file flags; a tender without a flagged winner goes to its
     lowest bid that was not disqualified (lowest evaluated price)."""
-    disqualified = rows["disqualified"].fillna(0).to_numpy() == 1 if "disqualified" in rows else \
-        np.zeros(len(rows), dtype=bool)
-    flagged = rows["is_winner"].fillna(0).to_numpy() == 1
-    amounts = rows["amount"].to_numpy(dtype=float)
+    disqualified, flagged = columns["disqualified"][rows], columns["is_winner"][rows]
+    amounts = columns["amount"][rows]
     if flagged.any():
         winner = int(np.flatnonzero(flagged)[0])
     elif (~disqualified).any():
         winner = int(np.flatnonzero(~disqualified)[np.argmin(amounts[~disqualified])])
     else:
         winner = None
-    signals = {column: rows[column].fillna("").to_numpy() if column in rows else [""] * len(rows)
-               for column in ("ip", "device", "project_manager")}
     received = tender.deadline - timedelta(hours=2)
     bids = []
-    for i, bidder_ref in enumerate(rows["bidder_id"].to_numpy()):
+    for i, row in enumerate(rows):
         bids.append(Bid(
-            tender=tender, bidder=bidders[bidder_ref], status=BidStatus.OPENED, received_at=received,
+            tender=tender, bidder=bidders[columns["bidder_id"][row]], status=BidStatus.OPENED, received_at=received,
             price=_money(amounts[i]), announce_order=i + 1, is_winner=i == winner,
-            disqualified=bool(disqualified[i]), ip=signals["ip"][i][:45],
-            device_fingerprint=signals["device"][i][:128], project_manager=signals["project_manager"][i][:100]))
+            disqualified=bool(disqualified[i]), ip=columns["ip"][row][:45],
+            device_fingerprint=columns["device"][row][:128], project_manager=columns["project_manager"][row][:100]))
     if winner is not None:
         tender.winner, tender.awarded_amount = bids[winner].bidder, bids[winner].price
     return bids
