@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup demo test translations clean
+.PHONY: setup demo prod-demo test translations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,9 @@ demo: setup
 	$(BIN)/python manage.py demo_logins
 	@echo "Sunlight is at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
 	$(BIN)/daphne -b $(HOST) -p $(PORT) trading.asgi:application
+
+prod-demo: setup
+	bash scripts/prod_demo.sh
 
 test: setup
 	bash scripts/test.sh
