@@ -56,6 +56,9 @@ class Result:
     code: str
     state: str
     reason: str
+    # Corrected now, but it was red by the facts (e.g. an opening held late): keeps the mark
+    # even if nobody looked while it was red.
+    was_red: bool = False
 
     @property
     def label(self):
@@ -130,8 +133,8 @@ def _opening(facts, now, yellow):
     if facts.opened_at:
         delay = facts.opened_at - deadline
         if delay > OPENING_GRACE:
-            return [Result("opening_on_time", RED, _("The opening began at %(when)s, %(late)s after the deadline.")
-                           % {"when": _when(facts.opened_at), "late": _span(delay)})]
+            return [Result("opening_on_time", GREEN, _("The opening began at %(when)s, %(late)s after the deadline.")
+                           % {"when": _when(facts.opened_at), "late": _span(delay)}, was_red=True)]
         return [Result("opening_on_time", GREEN, _("The opening began at %(when)s, at the deadline.")
                        % {"when": _when(facts.opened_at)})]
     if facts.status not in (TenderStatus.PUBLISHED, TenderStatus.BIDDING_CLOSED):
@@ -215,14 +218,14 @@ def refresh_checkpoints(tender, caller=None):
                 current = Checkpoint(tender=tender, code=result.code)
             changed_state = current.state != result.state
             current.state, current.reason = result.state, result.reason
-            current.was_red = current.was_red or result.state == RED
+            current.was_red = current.was_red or result.state == RED or result.was_red
             if changed_state:
                 current.changed_at = now
             current.save()
             if changed_state:
                 record(caller, "tenders.checkpoint", tender, code=result.code, state=result.state,
                        reason=result.reason)
-        if any(r.state == RED for r in results) and not tender.was_red:
+        if any(r.state == RED or r.was_red for r in results) and not tender.was_red:
             tender.was_red = True
             Tender.objects.filter(pk=tender.pk).update(was_red=True)
     return results
