@@ -50,3 +50,17 @@ def test_flags_have_sentences():
     assert tight and isinstance(tight[0], Flag)
     assert tight[0].sentence.startswith("Bids in tender TIGHT are unusually close together")
     assert all(k in TEMPLATES for k in {f.kind for f in flags})
+
+
+def test_signal_and_red_flags_have_sentences():
+    from trading.collusion.engine import MarketIndex, market_flags
+    ts = [tender(f"B{i}", [10, 12, 13], ["W", f"L{i}", "M"], buyer_id="buyer1",
+                 ip=["1.1.1.1", "2.2.2.2", "1.1.1.1"], disqualified=[0, 1, 1]) for i in range(6)]
+    bids = market(*ts)
+    flags = market_flags(MarketIndex.build(bids), bids)
+    kinds = {f.kind for f in flags}
+    assert {"shared_identity_tender", "shared_identity_market", "buyer_dominance",
+            "all_but_winner_disqualified"} <= kinds
+    dom = next(f for f in flags if f.kind == "buyer_dominance")
+    assert dom.sentence == "Firm W won 6 of the 6 tenders of buyer buyer1 (100%)."
+    assert dom.bidders == ["W"] and len(dom.tenders) == 6

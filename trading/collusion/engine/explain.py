@@ -50,9 +50,10 @@ class Flag:
     sentence: str = ""
 
 
-def _flag(kind, score, tenders=(), bidders=(), **figures) -> Flag:
-    return Flag(kind, float(score), list(tenders), list(bidders), figures,
-                TEMPLATES[kind].format(**figures))
+def _flag(_kind, _score, _tenders=(), _bidders=(), **figures) -> Flag:
+    """Figures may themselves be called ``tenders``/``bidders`` (the template's words)."""
+    return Flag(_kind, float(_score), list(_tenders), list(_bidders), figures,
+                TEMPLATES[_kind].format(**figures))
 
 
 def _names(xs, limit=8) -> str:

@@ -6,8 +6,8 @@ Co-bid counts come from a sparse incidence product (no per-tender loop); tenders
 more than ``max_tender_size`` bidders are left out of the graph (they say little about
 who knows whom and cost n^2).  Communities: networkx Louvain with a fixed seed.
 
-Per group: size; cohesion (mean Jaccard over all member pairs, 0 for pairs that never
-met: 1 = members always bid together); exclusivity (share of
+Per group: size; cohesion (density of the member graph x mean edge Jaccard / 0.2, capped
+at 1: 1 = every pair met repeatedly, in at least a fifth of the tenders either entered); exclusivity (share of
 members' bids made in tenders where another member also bid); shared tenders (>= 2
 members); winner_share (share of shared tenders won by a member); rotation (normalised
 entropy of members' wins in shared tenders: 1 = wins spread evenly over all members);
@@ -24,6 +24,9 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+
+
+JACCARD_FULL = 0.2   # a pair meeting in a fifth of its tenders counts as fully cohesive
 
 
 @dataclass
@@ -52,16 +55,18 @@ def cobid_counts(bids: pd.DataFrame, max_tender_size: int = 50) -> CoBids:
     return CoBids(pd.Index(bidders, name="bidder_id"), c, per)
 
 
-def build_graph(co: CoBids, min_cobids: int = 2) -> nx.Graph:
-    """Graph of firms that met in at least ``min_cobids`` tenders."""
+def build_graph(co: CoBids, min_cobids: int = 2, min_jaccard: float = 0.05) -> nx.Graph:
+    """Graph of firms that met in at least ``min_cobids`` tenders and in at least
+    ``min_jaccard`` of the tenders either entered (drops chance meetings of very active
+    firms, which keeps Louvain fast on large markets)."""
     m = sp.triu(co.counts, k=1).tocoo()
-    keep = m.data >= min_cobids
-    r, c, w = m.row[keep], m.col[keep], m.data[keep]
+    r, c, w = m.row, m.col, m.data.astype(float)
     jac = w / (co.bids_per_bidder[r] + co.bids_per_bidder[c] - w)
-    g = nx.Graph()
+    keep = (w >= min_cobids) & (jac >= min_jaccard)
     ids = co.bidders.to_numpy()
-    g.add_weighted_edges_from(zip(ids[r], ids[c], w.astype(float)))
-    nx.set_edge_attributes(g, {(ids[a], ids[b]): float(j) for a, b, j in zip(r, c, jac)}, "jaccard")
+    g = nx.Graph()
+    g.add_edges_from((a, b, {"weight": x, "jaccard": j}) for a, b, x, j in
+                     zip(ids[r[keep]].tolist(), ids[c[keep]].tolist(), w[keep].tolist(), jac[keep].tolist()))
     return g
 
 
@@ -101,7 +106,9 @@ def group_stats(bids: pd.DataFrame, g: nx.Graph, member_of: dict, *,
         k = len(mem)
         sub = g.subgraph(mem)
         pairs = k * (k - 1) / 2
-        cohesion = float(sum(d["jaccard"] for *_, d in sub.edges(data=True)) / pairs) if pairs else 0.0
+        ne = sub.number_of_edges()
+        mj = sum(d["jaccard"] for *_, d in sub.edges(data=True)) / ne if ne else 0.0
+        cohesion = float(ne / pairs * min(1.0, mj / JACCARD_FULL)) if pairs else 0.0
         w = wins.get(gid, pd.Series(dtype=float))
         w = w.reindex(mem, fill_value=0).to_numpy(float) if len(w) else np.zeros(k)
         tot = w.sum()
@@ -123,14 +130,14 @@ def group_stats(bids: pd.DataFrame, g: nx.Graph, member_of: dict, *,
     return pd.DataFrame(rows, columns=cols).sort_values("score", ascending=False).reset_index(drop=True)
 
 
-def find_groups(bids: pd.DataFrame, *, min_cobids: int = 2, max_tender_size: int = 50,
-                seed: int = 0, resolution: float = 1.0) -> tuple[pd.DataFrame, dict, nx.Graph]:
+def find_groups(bids: pd.DataFrame, *, min_cobids: int = 2, min_jaccard: float = 0.05,
+                max_tender_size: int = 50, seed: int = 0, resolution: float = 1.0) -> tuple[pd.DataFrame, dict, nx.Graph]:
     """Convenience: co-bids -> graph -> Louvain -> group table.
     Returns (groups, member_of, graph)."""
     if "bidder_id" not in bids or bids["bidder_id"].isna().all():
         return group_stats(bids, nx.Graph(), {}), {}, nx.Graph()
     co = cobid_counts(bids, max_tender_size)
-    g = build_graph(co, min_cobids)
+    g = build_graph(co, min_cobids, min_jaccard)
     member_of = communities(g, seed=seed, resolution=resolution)
     return group_stats(bids, g, member_of), member_of, g
 
