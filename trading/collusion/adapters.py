@@ -9,7 +9,7 @@ import pandas as pd
 from django.utils import timezone
 
 from trading.accounts.models import Organisation
-from trading.bids.models import Bid, BidStatus
+from trading.bids.models import Bid, BidAttachment, BidStatus
 from trading.collusion.engine.io import CANONICAL, BidDataError, coerce_bids, read_bids
 
 # bids whose price never counted in a tender
@@ -85,43 +85,43 @@ class DatabaseBids:
     """The canonical bid table of every counted, priced bid in the database, and the
     way back from engine ids to rows."""
 
-    def __init__(self):
-        bids = list(
-            Bid.objects.filter(price__isnull=False).exclude(status__in=_NOT_COUNTED)
-            .select_related("tender__project__entity", "bidder")
-            .prefetch_related("attachments")
-            .order_by("tender_id", "id")
-        )
-        orgs = {b.bidder_id: b.bidder for b in bids}
-        orgs.update({b.tender.project.entity_id: b.tender.project.entity for b in bids})
-        self.labels = organisation_labels(orgs.values())
-        self.organisation_of = {label: pk for pk, label in self.labels.items()}
-        self.tender_of = {b.tender.reference: b.tender_id for b in bids}
-        self.frame = self._frame(bids)
+    FIELDS = ("id", "tender_id", "tender__reference", "bidder_id", "price", "tender__opened_at", "tender__deadline",
+              "received_at", "is_winner", "tender__winner_id", "tender__ceiling_price", "tender__project__entity_id",
+              "disqualified", "ip", "device_fingerprint", "project_manager")
 
-    def _frame(self, bids) -> pd.DataFrame:
-        if not bids:
+    def __init__(self):
+        rows = list(Bid.objects.filter(price__isnull=False).exclude(status__in=_NOT_COUNTED)
+                    .order_by("tender_id", "id").values_list(*self.FIELDS))
+        org_ids = {r[3] for r in rows} | {r[11] for r in rows}
+        orgs = Organisation.objects.filter(pk__in=org_ids).only("id", "name", "bank_account", "phone", "email")
+        self.orgs = {o.pk: o for o in orgs}
+        self.labels = organisation_labels(self.orgs.values())
+        self.organisation_of = {label: pk for pk, label in self.labels.items()}
+        self.tender_of = {r[2]: r[1] for r in rows}
+        self.frame = self._frame(rows)
+
+    def _frame(self, rows) -> pd.DataFrame:
+        if not rows:
             return pd.DataFrame(columns=list(CANONICAL))
-        rows = []
-        for b in bids:
-            t, org = b.tender, b.bidder
-            when = t.opened_at or t.deadline or b.received_at
-            digests = sorted(a.digest for a in b.attachments.all())
-            rows.append({
-                "tender_id": t.reference,
-                "bidder_id": self.labels[org.pk],
-                "amount": str(b.price),
-                "date": timezone.localtime(when).date().isoformat() if when else "",
-                "is_winner": "1" if (b.is_winner or t.winner_id == org.pk) else "0",
-                "reserve_price": str(t.ceiling_price) if t.ceiling_price else "",
-                "buyer_id": self.labels[t.project.entity_id],
-                "disqualified": "1" if b.disqualified else "0",
-                "ip": b.ip, "device": b.device_fingerprint,
-                "bank_account": org.bank_account, "phone": org.phone, "email": org.email.lower(),
-                "project_manager": b.project_manager.strip(),
-                "attachment_hash": digests[0] if digests else "",
-            })
-        return coerce_bids(pd.DataFrame(rows))
+        digests = {}
+        for bid_id, digest in (BidAttachment.objects.filter(bid_id__in=[r[0] for r in rows])
+                               .order_by("digest").values_list("bid_id", "digest")):
+            digests.setdefault(bid_id, digest)
+        tz = timezone.get_current_timezone()
+        out = []
+        for (bid_id, _, reference, bidder, price, opened, deadline, received, is_winner, winner, ceiling, entity,
+             disqualified, ip, device, manager) in rows:
+            org = self.orgs[bidder]
+            when = opened or deadline or received
+            out.append((reference, self.labels[bidder], str(price),
+                        when.astimezone(tz).date().isoformat() if when else "",
+                        "1" if (is_winner or winner == bidder) else "0", str(ceiling) if ceiling else "",
+                        self.labels[entity], "1" if disqualified else "0", ip, device,
+                        org.bank_account, org.phone, org.email.lower(), manager.strip(), digests.get(bid_id, "")))
+        columns = ["tender_id", "bidder_id", "amount", "date", "is_winner", "reserve_price", "buyer_id",
+                   "disqualified", "ip", "device", "bank_account", "phone", "email", "project_manager",
+                   "attachment_hash"]
+        return coerce_bids(pd.DataFrame(out, columns=columns))
 
     def organisations(self, labels) -> dict:
         ids = [self.organisation_of.get(label) for label in labels]

@@ -49,9 +49,15 @@ class TenderRisk(models.Model):
         indexes = [models.Index(fields=["report", "-risk"])]
 
 
+class GroupKind(models.TextChoices):
+    COBIDDING = "cobidding", _("Co-bidding community")
+    IDENTITY = "identity", _("Firms sharing an identity")
+
+
 class GroupRisk(models.Model):
     report = models.ForeignKey(CollusionReport, on_delete=models.CASCADE, related_name="groups")
     number = models.IntegerField(_("group number"))
+    kind = models.CharField(_("kind"), max_length=12, choices=GroupKind.choices, default=GroupKind.COBIDDING)
     risk = models.FloatField(_("risk"))
     band = models.CharField(_("band"), max_length=8, choices=Band.choices)
     members = models.JSONField(_("members"), default=list)       # bidder labels

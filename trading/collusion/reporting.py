@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import networkx as nx
 import numpy as np
 import pandas as pd
 
 from trading.collusion import engine as E
+from trading.collusion.engine import graph as G
 
 from .adapters import DatabaseBids, jsonable
 from .conf import band_of, bands, setting
@@ -21,6 +23,13 @@ KEPT = SCREENS + (
     "pattern_evidence", "grp_members", "grp_score", "signal_evidence", "screen_risk",
 )
 TIMELINE_LIMIT = 300
+# firms linked through shared identities form a group of their own up to this size;
+# larger components are shared infrastructure (an agency's network, a print shop)
+IDENTITY_GROUP_MAX = 8
+IDENTITY_STRENGTH = {"tender": 0.9, "market": 0.5}
+# a person's name is not an identity (common names collide): the engine still flags a
+# project manager shared inside a tender, but names do not join firms into a group
+NAMES_NOT_IDENTITIES = {"project_manager"}
 
 
 @dataclass
@@ -47,13 +56,13 @@ def market_percentiles(index: E.MarketIndex) -> pd.DataFrame:
 
 
 def _tender_bids(bids: pd.DataFrame) -> dict:
-    cols = ["tender_id", "bidder_id", "amount", "is_winner"] + (["disqualified"] if "disqualified" in bids else [])
-    b = bids[cols].sort_values(["tender_id", "amount"])
+    b = bids.sort_values(["tender_id", "amount"], kind="stable")
+    disq = b["disqualified"].to_numpy() == 1 if "disqualified" in b else np.zeros(len(b), bool)
     out = {}
-    for tid, part in b.groupby("tender_id", sort=False):
-        out[tid] = [jsonable({"bidder": r.bidder_id, "amount": r.amount, "is_winner": r.is_winner == 1,
-                              "disqualified": getattr(r, "disqualified", 0) == 1})
-                    for r in part.itertuples(index=False)]
+    for tid, bidder, amount, won, dq in zip(b["tender_id"], b["bidder_id"], b["amount"].astype(float),
+                                            b["is_winner"].to_numpy() == 1, disq):
+        out.setdefault(tid, []).append({"bidder": bidder if isinstance(bidder, str) else None,
+                                        "amount": float(amount), "is_winner": bool(won), "disqualified": bool(dq)})
     return out
 
 
@@ -67,17 +76,75 @@ def cobid_matrix(bids: pd.DataFrame, members: list) -> list:
 def win_timeline(bids: pd.DataFrame, members: list) -> list:
     """Tenders in which at least two members bid, oldest first: who bid, who won."""
     mine = bids[bids["bidder_id"].isin(members)]
-    count = mine.groupby("tender_id")["bidder_id"].nunique()
-    shared = count[count >= 2].index
-    part = bids[bids["tender_id"].isin(shared)]
-    rows = []
-    for tid, t in part.groupby("tender_id", sort=False):
-        winners = t.loc[t["is_winner"] == 1, "bidder_id"].dropna().tolist()
-        date = t["date"].min()
-        rows.append({"tender": tid, "date": jsonable(date), "winner": winners[0] if winners else None,
-                     "bidders": sorted(set(t["bidder_id"].dropna()) & set(members)), "n_bids": int(len(t))})
+    present = mine.groupby("tender_id")["bidder_id"].agg(lambda s: sorted(set(s)))
+    present = present[present.map(len) >= 2]
+    if present.empty:
+        return []
+    part = bids[bids["tender_id"].isin(present.index)]
+    winners = part[part["is_winner"] == 1].groupby("tender_id")["bidder_id"].first()
+    dates = part.groupby("tender_id")["date"].min()
+    sizes = part.groupby("tender_id").size()
+    rows = [{"tender": tid, "date": jsonable(dates.get(tid)), "winner": jsonable(winners.get(tid)),
+             "bidders": who, "n_bids": int(sizes[tid])} for tid, who in present.items()]
     rows.sort(key=lambda r: (r["date"] or "", str(r["tender"])))
     return rows[-TIMELINE_LIMIT:]
+
+
+def identities_of(identities: pd.DataFrame, members) -> list:
+    members = set(members)
+    if identities.empty:
+        return []
+    rows = identities[identities["bidders"].map(lambda b: len(members & set(b)) >= 2)]
+    seen, out = set(), []
+    for r in rows.itertuples(index=False):
+        key = (r.signal, str(r.value))
+        if key not in seen:
+            seen.add(key)
+            out.append({"signal": r.signal, "value": str(r.value), "scope": r.scope,
+                        "bidders": sorted(members & set(r.bidders)), "tenders": len(r.tenders)})
+    return out
+
+
+def identity_groups(bids: pd.DataFrame, index: E.MarketIndex, first_number: int) -> pd.DataFrame:
+    """Firms joined by shared submission identities (network address, device, bank
+    account, phone, e-mail, project manager), whatever community the co-bidding graph
+    put them in.  The engine's group statistics, with a risk that also counts the
+    identity: deemed collusion when two bidders of one tender share it."""
+    ids = index.identities
+    if ids.empty:
+        return pd.DataFrame()
+    link = nx.Graph()
+    strong = ids[~ids["signal"].isin(NAMES_NOT_IDENTITIES)]
+    for bidders in strong["bidders"]:
+        link.add_edges_from(zip(bidders, bidders[1:]))
+    known = {frozenset(m) for m in index.groups["members"]} if len(index.groups) else set()
+    comps = [sorted(c) for c in nx.connected_components(link)
+             if 2 <= len(c) <= IDENTITY_GROUP_MAX and frozenset(c) not in known]
+    if not comps:
+        return pd.DataFrame()
+    member_of = {m: first_number + i for i, comp in enumerate(comps) for m in comp}
+    cobids = G.build_graph(G.cobid_counts(bids), 1)
+    stats = G.group_stats(bids, cobids, member_of)
+    strength = []
+    for members in stats["members"]:
+        scopes = {f["scope"] for f in identities_of(strong, members)}
+        strength.append(max((IDENTITY_STRENGTH[s] for s in scopes), default=0.0))
+    stats["identity"] = strength
+    stats["risk"] = 1 - (1 - stats["score"].astype(float)) * (1 - stats["identity"])
+    return stats
+
+
+def _group_row(g, bids, identities, kind) -> dict:
+    members = list(g.members)
+    return {
+        "number": int(g.group), "kind": kind, "risk": float(g.risk), "band": band_of(float(g.risk)),
+        "members": members,
+        "figures": jsonable({"size": g.size, "cohesion": g.cohesion, "exclusivity": g.exclusivity,
+                             "shared_tenders": g.shared_tenders, "winner_share": g.winner_share,
+                             "rotation": g.rotation, "cover_bidders": list(g.cover_bidders),
+                             "shared_identities": identities_of(identities, members)}),
+        "cobids": cobid_matrix(bids, members), "timeline": win_timeline(bids, members),
+    }
 
 
 def analyse(source: DatabaseBids | None = None) -> Analysis:
@@ -102,20 +169,19 @@ def analyse(source: DatabaseBids | None = None) -> Analysis:
             "features": features, "bids": per_tender.get(tid, []),
             "bidder_labels": "\n" + "".join(f"{b['bidder']}\n" for b in per_tender.get(tid, []) if b["bidder"]),
         })
-    groups = E.score_groups(index).head(int(setting("COLLUSION_MAX_GROUPS")))
-    for g in groups.itertuples(index=False):
-        members = list(g.members)
-        result.groups.append({
-            "number": int(g.group), "risk": float(g.risk), "band": band_of(float(g.risk)), "members": members,
-            "figures": jsonable({"size": g.size, "cohesion": g.cohesion, "exclusivity": g.exclusivity,
-                                 "shared_tenders": g.shared_tenders, "winner_share": g.winner_share,
-                                 "rotation": g.rotation, "cover_bidders": list(g.cover_bidders)}),
-            "cobids": cobid_matrix(bids, members), "timeline": win_timeline(bids, members),
-        })
+    groups = E.score_groups(index)
+    first = int(groups["group"].max()) + 1 if len(groups) else 0
+    linked = identity_groups(bids, index, first)
+    rows = [_group_row(g, bids, index.identities, "cobidding") for g in groups.itertuples(index=False)]
+    rows += [_group_row(g, bids, index.identities, "identity") for g in linked.itertuples(index=False)]
+    rows.sort(key=lambda r: -r["risk"])
+    result.groups = rows[: int(setting("COLLUSION_MAX_GROUPS"))]
+    identity_number = {m: int(g.group) for g in linked.itertuples(index=False) for m in g.members}
     bidder_scores = E.score_bidders(bids, scores.reset_index(), index=index)
     for b in bidder_scores.itertuples(index=False):
+        number = identity_number.get(b.bidder_id) if pd.isna(b.group) else int(b.group)
         result.bidders.append({"label": str(b.bidder_id), "risk": float(b.risk), "band": band_of(float(b.risk)),
-                               "group_number": None if pd.isna(b.group) else int(b.group)})
+                               "group_number": number})
     split = setting("COLLUSION_SPLIT_THRESHOLD")
     result.flags = market_flags(index, bids, top=int(setting("COLLUSION_FLAG_TOP_TENDERS")),
                                   split_threshold=float(split) if split else None)
