@@ -50,3 +50,16 @@ def test_a_contractor_has_no_key_form_and_cannot_post_one(client, contractor):
     response = client.post(reverse("accounts:profile"), {"passphrase": PASSPHRASE, "passphrase_again": PASSPHRASE})
     assert response.status_code == 403
     assert not HolderKey.objects.exists()
+
+
+def test_every_page_header_links_to_the_profile(client, entity_user):
+    client.force_login(entity_user)
+    assert f'href="{reverse("accounts:profile")}"' in client.get(reverse("home")).content.decode()
+
+
+def test_administrators_find_user_and_organisation_management_on_their_profile(client, admin_user, contractor):
+    client.force_login(admin_user)
+    page = client.get(reverse("accounts:profile")).content.decode()
+    assert reverse("admin:index") in page and reverse("accounts:register_organisation") in page
+    client.force_login(contractor)
+    assert reverse("accounts:register_organisation") not in client.get(reverse("accounts:profile")).content.decode()
