@@ -95,3 +95,40 @@ def build_market(seed=7, n_competitive=70, n_firms=24, ring_tenders=14, pair_ten
                                   devices=["pair-laptop", "pair-laptop", f"dev-{firms[2].pk}"]))
     Bid.objects.bulk_create(b.bids)
     return m
+
+
+def small_report():
+    """A stored report written straight through the ORM (no engine run): one flagged
+    tender, one group, one bidder and one group flag, for page and permission tests."""
+    from trading.collusion.models import BidderRisk, CollusionReport, Flag, GroupRisk, TenderRisk
+
+    report = CollusionReport.objects.create(parameters={"bands": [0.6, 0.8]},
+                                            summary={"bids": 9, "tenders": 3, "bidders": 3, "groups": 1,
+                                                     "flags": 1, "red": 1, "yellow": 0})
+    members = ["Alpha Works", "Beta Builders", "Gamma Roads"]
+    timeline = [{"tender": f"T-{i}", "date": f"2024-0{i}-01", "winner": members[(i - 1) % 3],
+                 "bidders": members, "n_bids": 3} for i in range(1, 7)]
+    group = GroupRisk.objects.create(
+        report=report, number=0, risk=0.93, band="red", members=members, member_ids=[None] * 3,
+        figures={"size": 3, "cohesion": 1.0, "exclusivity": 1.0, "shared_tenders": 6, "winner_share": 1.0,
+                 "rotation": 1.0, "cover_bidders": [],
+                 "shared_identities": [{"signal": "bank_account", "value": "6222-1", "scope": "tender",
+                                        "bidders": members[:2], "tenders": 1}]},
+        cobids=[[6, 6, 6], [6, 6, 6], [6, 6, 6]], timeline=timeline)
+    tender = TenderRisk.objects.create(
+        report=report, reference="T-1", risk=0.91, band="red", screen_risk=0.8, n_bids=3, group_number=0,
+        features={"cv": 0.012, "m_cv": 0.02, "p_cv": 0.98, "spd": 0.03, "m_spd": 0.03, "p_spd": 0.97,
+                  "diffp": 0.01, "m_diffp": 0.1, "pattern_evidence": 0.0, "signal_evidence": 0.9,
+                  "grp_members": 3, "grp_score": 0.93},
+        bids=[{"bidder": m, "amount": 100.0 + i, "is_winner": i == 0, "disqualified": False}
+              for i, m in enumerate(members)],
+        bidder_labels="\n" + "".join(f"{m}\n" for m in members))
+    bidder = BidderRisk.objects.create(report=report, label=members[0], risk=0.93, band="red", group=group)
+    figures = {"members": ", ".join(members), "shared": 6, "exclusivity": 1.0, "rotation_word": "evenly shared",
+               "rotation": 1.0, "covers": "none"}
+    flag = Flag.objects.create(
+        report=report, kind="group", severity=0.93, band="red", tenders=[], bidders=members, figures=figures,
+        sentence=("Firms Alpha Works, Beta Builders, Gamma Roads form a group that met in 6 tenders; they bid "
+                  "together 100% of the time, and wins inside the group are evenly shared (rotation 1.00); "
+                  "members that never won: none."), group=group)
+    return {"report": report, "group": group, "tender": tender, "bidder": bidder, "flag": flag}

@@ -65,11 +65,13 @@ def read_bid_file(path, mapping=None, date_unit=None) -> pd.DataFrame:
 
 def describe_error(exc: BidDataError, mapping: dict) -> str:
     """One line naming the row (and file line) and the column as the file calls it."""
-    column = (exc.column or "").replace("' (for '", "' (mapped to '") or None
-    if column in mapping and mapping[column] != column:
-        column = f"{mapping[column]}' (mapped to '{exc.column}"
-    where = f"row {exc.row} (line {exc.row + 1})" if exc.row else "header (line 1)" if exc.column else "file"
-    col = f", column '{column}'" if column else ""
+    name, canonical = exc.column, None
+    if name and "' (for '" in name:            # the engine's "Price' (for 'amount"
+        name, canonical = name.split("' (for '", 1)
+    elif name in mapping and mapping[name] != name:
+        name, canonical = mapping[name], name
+    where = f"row {exc.row} (line {exc.row + 1})" if exc.row else "header (line 1)" if name else "file"
+    col = f", column '{name}'" + (f" (mapped to '{canonical}')" if canonical else "") if name else ""
     return f"{where}{col}: {exc.reason}"
 
 

@@ -63,6 +63,11 @@ def kind_label(kind):
     return gettext(KIND_LABELS[kind]) if kind in KIND_LABELS else kind
 
 
+def signal_label(signal):
+    word = signal.replace("_", " ")
+    return gettext(WORDS[word]) if word in WORDS else word
+
+
 def translate_flag(kind, figures, english):
     template = TEMPLATES.get(kind)
     if template is None or ENGINE_TEMPLATES.get(kind) != template:

@@ -14,7 +14,7 @@ from trading.accounts.permissions import allowed, authorize
 from . import selectors, services
 from .models import CaseStatus, Flag, GroupRisk, TenderRisk
 from .reporting import SCREENS
-from .sentences import kind_label
+from .sentences import kind_label, signal_label
 
 def _screen_names():
     return {
@@ -117,6 +117,8 @@ def group_page(request, pk):
         "winner_sequence": [t["winner"] for t in timeline if t["winner"] in group.members],
         "flags": flags, "can_manage": allowed(request.user, "case.manage"),
         "cases": selectors.open_cases_about(group.report, group=group),
+        "identities": [{**i, "signal": signal_label(i["signal"])}
+                       for i in group.figures.get("shared_identities") or []],
     })
 
 
