@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "trading.middleware.OutageMiddleware",
 ]
 
 ROOT_URLCONF = "trading.urls"
@@ -81,7 +82,8 @@ TEMPLATES = [
 SQLITE_PATH = VAR_DIR / "sunlight.sqlite3"
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{SQLITE_PATH}", conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0"))
+        default=f"sqlite:///{SQLITE_PATH}", conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        conn_health_checks=True,  # a kept connection that died with a database restart is replaced, not used
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -92,6 +94,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # The test database is a file, not memory, so live tests can run Daphne in a subprocess against it
+    # (one file per test process: parallel runs do not share it).
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test_sunlight_{os.getpid()}.sqlite3")}
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -103,8 +108,13 @@ if REDIS_URL:
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 5000}}}
+# The cache holds login-failure counts; with several workers they must share it.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                      "KEY_PREFIX": "sunlight"}} if REDIS_URL else \
+    {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["trading.accounts.throttle.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -168,6 +178,12 @@ SUNLIGHT = {
     "DOCUMENT_EXTENSIONS": [".pdf", ".docx", ".xlsx", ".zip", ".txt", ".png", ".jpg"],
     "MAX_AMOUNT": 10**13,
     "CHECKPOINT_YELLOW_DAYS": 2,
+    # An archive (zip, docx, xlsx) may not expand beyond this, nor by more than the ratio.
+    "MAX_UNZIPPED_BYTES": int(os.environ.get("SUNLIGHT_MAX_UNZIPPED_BYTES", 200 * 1024 * 1024)),
+    "MAX_ZIP_RATIO": 100,
+    "MAX_ZIP_MEMBERS": 10000,
+    "LOGIN_FAILURE_LIMIT": int(os.environ.get("SUNLIGHT_LOGIN_FAILURE_LIMIT", "5")),
+    "LOGIN_LOCKOUT_MINUTES": int(os.environ.get("SUNLIGHT_LOGIN_LOCKOUT_MINUTES", "15")),
 }
 
 LOGGING = {

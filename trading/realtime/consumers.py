@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from trading.accounts.caller import Caller
 from trading.bids.opening import selectors, services
+from trading.tenders import clock
 
 from .hub import get_hub
 
@@ -29,19 +30,20 @@ log = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = float(os.environ.get("SUNLIGHT_OPENING_HEARTBEAT_SECONDS", "15"))
 SEND_QUEUE = int(os.environ.get("SUNLIGHT_OPENING_SEND_QUEUE", "1000"))
 MAX_FRAME = 16 * 1024
+SNAPSHOT_TTL = 2.0
 REFUSED, NOT_FOUND, SILENT, TOO_SLOW = 4403, 4404, 4408, 4429
 
 
-def _connect(user, tender_id):
+def _open(user, tender_id, after):
+    """One database visit per connection: the tender, what this user may see of it, and the snapshot."""
     tender = selectors.tender_or_404(tender_id)
-    return tender, selectors.viewer(user, tender)
-
-
-def _snapshot(tender, viewer, user, after):
+    viewer = selectors.viewer(user, tender)
+    if viewer is None:
+        return tender, None, 0, None
     last = selectors.last_seq(tender.pk)
     data = selectors.state(tender, viewer, user)
     data["events"] = selectors.events_after(tender.pk, viewer, after, upto=last)
-    return last, data
+    return tender, viewer, last, data
 
 
 def _resume(tender_id, viewer, after):
@@ -54,41 +56,58 @@ class OpeningConsumer(AsyncWebsocketConsumer):
     send_queue_size = SEND_QUEUE
 
     async def connect(self):
+        # Accept at once: the handshake must not wait for the database (Daphne drops slow handshakes).
+        await self.accept()
         self.hub = None
         self.tasks = []
-        try:
-            self.tender_id = int(self.scope["url_route"]["kwargs"]["tender_id"])
-            self.tender, self.viewer = await database_sync_to_async(_connect)(self.scope.get("user"), self.tender_id)
-        except (Http404, ValueError):
-            await self.accept()
-            await self.close(code=NOT_FOUND)
-            return
-        await self.accept()
-        if self.viewer is None:
-            await self.close(code=REFUSED)
-            return
-        self.user = self.scope.get("user")
-        self.caller = Caller(user=self.user, ip=(self.scope.get("client") or ["", 0])[0] or "",
-                             user_agent=dict(self.scope.get("headers") or []).get(b"user-agent", b"").decode(
-                                 "latin-1")[:300])
         self.queue = asyncio.Queue(maxsize=self.send_queue_size)
-        self.cursor = 0
-        self.last_visible = 0
+        self.cursor = self.last_visible = 0
         self.pending = []
         self.ready = False
         self.last_heard = time.monotonic()
-        self.tasks.append(asyncio.create_task(self._send_loop()))
+        try:
+            self.tender_id = int(self.scope["url_route"]["kwargs"]["tender_id"])
+        except (KeyError, ValueError):
+            await self.close(code=NOT_FOUND)
+            return
+        after = self._int(parse_qs(self.scope.get("query_string", b"").decode()).get("after", ["0"])[0]) or 0
+        self.user = self.scope.get("user")
+        # Join before reading the snapshot, so no event falls between the two; until then events wait in pending.
         self.hub = get_hub()
         await self.hub.join(self.tender_id, self)
-        after = self._int(parse_qs(self.scope.get("query_string", b"").decode()).get("after", ["0"])[0]) or 0
-        last, snapshot = await database_sync_to_async(_snapshot)(self.tender, self.viewer, self.user, after)
+        try:
+            self.tender, self.viewer, last, snapshot = await self._open(after)
+        except Http404:
+            return await self._drop(NOT_FOUND)
+        if self.viewer is None:
+            return await self._drop(REFUSED)
+        self.caller = Caller(user=self.user, ip=(self.scope.get("client") or ["", 0])[0] or "",
+                             user_agent=dict(self.scope.get("headers") or []).get(b"user-agent", b"").decode(
+                                 "latin-1")[:300])
+        self.tasks.append(asyncio.create_task(self._send_loop()))
         snapshot["type"] = "snapshot"
+        snapshot["server_time"] = clock.now().isoformat()
         snapshot["after"] = after
         snapshot["last_seq"] = snapshot["events"][-1]["seq"] if snapshot["events"] else after
         self.cursor, self.last_visible = last, snapshot["last_seq"]
         self._enqueue(json.dumps(snapshot, ensure_ascii=False))
         self._flush_pending()
         self.tasks.append(asyncio.create_task(self._tick()))
+
+    async def _open(self, after):
+        """The snapshot; anonymous watchers share one per tender and sequence number (a crowd costs one query)."""
+        anonymous = not getattr(self.user, "is_authenticated", False)
+        key = (self.tender_id, after)
+        cached = self.hub.public_snapshots.get(key) if anonymous else None
+        if cached and cached[2] == self.hub.cursor.get(self.tender_id) and time.monotonic() < cached[4]:
+            tender, viewer, last, snapshot, _expires = cached
+            return tender, viewer, last, dict(snapshot)
+        tender, viewer, last, snapshot = await database_sync_to_async(_open)(self.user, self.tender_id, after)
+        if anonymous:
+            if len(self.hub.public_snapshots) > 1000:
+                self.hub.public_snapshots.clear()
+            self.hub.public_snapshots[key] = (tender, viewer, last, snapshot, time.monotonic() + SNAPSHOT_TTL)
+        return tender, viewer, last, dict(snapshot) if snapshot else snapshot
 
     async def disconnect(self, code):
         if self.hub is not None:
@@ -164,6 +183,8 @@ class OpeningConsumer(AsyncWebsocketConsumer):
         self._reply(type="error", code=code, message=str(message), id=command_id, errors=errors or {})
 
     async def receive(self, text_data=None, bytes_data=None):
+        if not getattr(self, "viewer", None):
+            return None  # refused or still connecting
         self.last_heard = time.monotonic()
         if text_data is None or len(text_data) > MAX_FRAME:
             return self._error("malformed", _("Send JSON text frames of at most 16 KB."))

@@ -39,6 +39,7 @@ class Hub:
         self.watchers = {}  # tender id -> set of connections
         self.cursor = {}  # tender id -> last sequence number delivered
         self.joined = {}  # tender id -> asyncio.Event set once the group is joined
+        self.public_snapshots = {}  # (tender id, after) -> snapshot shared by anonymous watchers
         self.lock = asyncio.Lock()
         self.tasks = []
 
@@ -62,6 +63,7 @@ class Hub:
         watchers.discard(connection)
         if not watchers and self.joined[tender_id].is_set():
             del self.watchers[tender_id], self.cursor[tender_id], self.joined[tender_id]
+            self.public_snapshots = {k: v for k, v in self.public_snapshots.items() if k[0] != tender_id}
             try:
                 await self.layer.group_discard(group_name(tender_id), self.channel)
             except Exception:
