@@ -15,6 +15,7 @@ from trading.audit.models import AuditEntry
 from trading.bids.models import Bid
 from trading.history.importer import import_bid_file
 from trading.tenders.models import Project, Tender
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 DATA = Path(__file__).parent / "data"
@@ -136,8 +137,7 @@ def test_a_missing_file_or_bad_mapping_is_one_clear_line(tmp_path):
 
 
 @pytest.mark.parametrize("role", ["contractor", "entity", "supervisor", "discipline", "expert", "admin"])
-def test_only_administrators_import_history_through_the_service(tmp_path, role, django_user_model):
-    from tests.factories import make_user
+def test_only_administrators_import_history_through_the_service(tmp_path, role):
     user = make_user(role)
     path = write(tmp_path, GOOD)
     if role == "admin":
