@@ -102,3 +102,11 @@ def test_the_fingerprint_script_is_served_locally(client):
 
     path = finders.find("bids/fingerprint.js")
     assert path and "device_fingerprint" in open(path).read()
+
+
+def test_absurd_ids_in_page_urls_are_not_found(client, contractor):
+    client.force_login(contractor)
+    huge = 10**30
+    for url in (f"/bids/{huge}/receipt/", f"/bids/{huge}/receipt.json", f"/bids/tender/{huge}/submit/"):
+        assert client.get(url).status_code == 404
+    assert client.post(f"/bids/{huge}/withdraw/").status_code == 404

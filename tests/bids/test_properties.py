@@ -11,11 +11,12 @@ from .builders import CONTENT, api_client
 
 FIELDS = {"tender", "price", "duration_days", "quality", "project_manager", "security_reference", "client_key",
           "attachments", "non_field_errors"}
-ANY_JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+FINITE = st.floats(allow_nan=False, allow_infinity=False)  # JSON cannot carry NaN or infinity
+ANY_JSON = st.recursive(st.none() | st.booleans() | st.integers() | FINITE | st.text(max_size=20),
                         lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner,
                                                                                      max_size=3), max_leaves=5)
 PRICE = st.one_of(st.decimals(allow_nan=True, allow_infinity=True, places=3).map(str),
-                  st.integers(min_value=-10**15, max_value=10**15), st.floats(), st.just("1250000.00"), ANY_JSON)
+                  st.integers(min_value=-10**15, max_value=10**15), FINITE, st.just("1250000.00"), ANY_JSON)
 DURATION = st.one_of(st.integers(min_value=-5, max_value=5000), st.text(max_size=6), st.just(180), ANY_JSON)
 TEXT = st.one_of(st.text(max_size=250), st.just("Wang Lei"), ANY_JSON)
 CLIENT_KEY = st.one_of(st.none(), st.text(max_size=70), st.from_regex(r"\A[a-z0-9-]{1,20}\Z"))
@@ -50,10 +51,12 @@ def counts():
 
 @RELAXED
 @given(price=PRICE, duration=DURATION, quality=TEXT, manager=TEXT, security=TEXT, client_key=CLIENT_KEY,
-       tender_choice=st.sampled_from(["ours", "unknown", "garbage", "missing"]))
+       tender_choice=st.sampled_from(["ours", "unknown", "garbage", "missing"]) | ANY_JSON)
 def test_json_submissions(tender, contractor, settings, price, duration, quality, manager, security, client_key,
                           tender_choice):
-    body = {"tender": {"ours": tender.pk, "unknown": 10**9, "garbage": "abc"}.get(tender_choice),
+    named = {"ours": tender.pk, "unknown": 10**9, "garbage": "abc", "missing": None}
+    body = {"tender": named[tender_choice] if isinstance(tender_choice, str) and tender_choice in named
+            else tender_choice,
             "price": price, "duration_days": duration, "quality": quality, "project_manager": manager,
             "security_reference": security}
     if tender_choice == "missing":
@@ -76,3 +79,12 @@ def test_multipart_submissions_with_generated_files(tender, contractor, settings
     before, files_before = counts(), media_files(settings)
     answer = api_client(contractor).post("/api/bids/", body, format="multipart")
     check_answer(answer, before, settings, files_before)
+
+
+@RELAXED
+@given(bid_id=st.one_of(st.integers(), st.text(alphabet="0123456789²١-x", min_size=1, max_size=25)))
+def test_bid_ids_in_urls(contractor, bid_id):
+    api = api_client(contractor)
+    for answer in (api.get(f"/api/bids/{bid_id}/"), api.post(f"/api/bids/{bid_id}/withdraw/"),
+                   api.get(f"/api/bids/{bid_id}/receipt/")):
+        assert answer.status_code == 404

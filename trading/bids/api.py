@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from trading.accounts.caller import Caller
 
 from . import receipts, selectors, services
+from .content import as_row_id
 from .models import Bid
 
 CONTENT_FIELDS = ("price", "duration_days", "quality", "project_manager", "security_reference")
@@ -94,13 +95,13 @@ class BidViewSet(viewsets.GenericViewSet):
         data = request.data
         if not hasattr(data, "get"):
             raise ValidationError({"non_field_errors": [_("Send a JSON object or a form.")]})
-        tender = data.get("tender")
-        if tender in (None, "") or isinstance(tender, bool) or not str(tender).isdigit():
+        tender = as_row_id(data.get("tender"))
+        if tender is None:
             raise ValidationError({"tender": [_("Give the tender's id.")]})
         content = {name: data.get(name) for name in CONTENT_FIELDS}
         files = request.FILES.getlist("attachments") if request.FILES else []
         client_key = data.get("client_key") or request.headers.get("Idempotency-Key", "")
-        submission = services.submit_bid(Caller.from_request(request), int(tender), content, files, client_key)
+        submission = services.submit_bid(Caller.from_request(request), tender, content, files, client_key)
         body = {"bid": BidSerializer(submission.bid).data, "receipt": submission.receipt.document(),
                 "replayed": not submission.created}
         return Response(body, status=status.HTTP_201_CREATED if submission.created else status.HTTP_200_OK)

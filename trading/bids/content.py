@@ -4,6 +4,7 @@ Validation runs on the plaintext in memory; what leaves this module is only
 ciphertext. Error messages never echo the submitted values, so the plaintext
 cannot reach a log through an error either.
 """
+import io
 import json
 import os
 import re
@@ -16,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from trading import sealing
+from trading.tenders import documents
 
 MAX_DURATION_DAYS = 3650
 MAX_ATTACHMENTS = 10
@@ -100,6 +102,17 @@ def _clean_duration(value):
     return value
 
 
+def as_row_id(value):
+    """A database id from user input, or None: no bools, no unicode digits, nothing beyond a 64-bit key."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{1,19}", value.strip()):
+        value = int(value.strip())
+    if isinstance(value, int) and 0 < value < 2**63:
+        return value
+    return None
+
+
 def clean_client_key(value) -> str:
     if value in (None, ""):
         return ""
@@ -142,6 +155,9 @@ def read_attachments(files) -> list[Attachment]:
         elif not _content_matches(extension, data):
             errors.append(_("%(name)s does not contain what its type says (%(ext)s).")
                           % {"name": name, "ext": extension})
+        elif not _archive_ok(extension, data):
+            errors.append(_("%(name)s is damaged, encrypted or expands too far (a zip bomb?); it was refused.")
+                          % {"name": name})
         else:
             result.append(Attachment(name, data))
     if errors:
@@ -156,6 +172,14 @@ def _content_matches(extension, data):
         except UnicodeDecodeError:
             return False
     return data.startswith(MAGIC.get(extension, (b"",)))
+
+
+def _archive_ok(extension, data):
+    try:
+        documents.check_archive(extension, io.BytesIO(data))
+    except documents.ArchiveTooLarge:
+        return False
+    return True
 
 
 def seal_content(public_key: bytes, content: dict) -> bytes:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from trading.accounts.permissions import authorize
 from trading.tenders.models import Tender, TenderStatus
 
+from .content import as_row_id
 from .models import Bid, BidStatus, Receipt
 
 AFTER_OPENING = {TenderStatus.EVALUATION, TenderStatus.CANDIDATES, TenderStatus.AWARDED, TenderStatus.COMPLETE}
@@ -25,10 +26,10 @@ def own_bids(user):
 
 
 def own_bid(user, bid_id):
-    try:
-        return own_bids(user).get(pk=int(bid_id))
-    except (Bid.DoesNotExist, ValueError, TypeError):
-        raise Http404(_("No such bid.")) from None
+    found = own_bids(user).filter(pk=as_row_id(bid_id)).first() if as_row_id(bid_id) else None
+    if found is None:
+        raise Http404(_("No such bid."))
+    return found
 
 
 def own_receipt(user, bid_id):
@@ -54,10 +55,10 @@ def is_opened(tender):
 def submission_signals(user, tender_id):
     """IP, user agent and device fingerprint of every submission: discipline staff, after the opening only."""
     authorize(user, "bid.view_signals")
-    try:
-        tender = Tender.objects.exclude(status=TenderStatus.DRAFT).get(pk=int(tender_id))
-    except (Tender.DoesNotExist, ValueError, TypeError):
-        raise Http404(_("No such tender.")) from None
+    tender = Tender.objects.exclude(status=TenderStatus.DRAFT).filter(pk=as_row_id(tender_id)).first() \
+        if as_row_id(tender_id) else None
+    if tender is None:
+        raise Http404(_("No such tender."))
     if not is_opened(tender):
         raise PermissionDenied(_("Submission details stay hidden until the bids are opened."))
     rows = (Bid.objects.filter(tender=tender).select_related("bidder")

@@ -43,10 +43,12 @@ def _organisation(caller):
 
 
 def _lock_tender(tender_id):
-    try:
-        return Tender.objects.select_for_update().exclude(status=TenderStatus.DRAFT).get(pk=tender_id)
-    except (Tender.DoesNotExist, ValueError, TypeError):
-        raise Http404(_("No such tender.")) from None
+    tender_id = bid_content.as_row_id(tender_id)
+    tender = Tender.objects.select_for_update().exclude(status=TenderStatus.DRAFT).filter(pk=tender_id).first() \
+        if tender_id else None
+    if tender is None:
+        raise Http404(_("No such tender."))
+    return tender
 
 
 def _require_open_for_bids(tender, now):
@@ -121,8 +123,10 @@ def submit_bid(caller, tender_id, data, attachments=(), client_key=""):
             digests = []
             for ciphertext in sealed_files:
                 attachment = BidAttachment(bid=bid, digest=sealing.digest(ciphertext), size=len(ciphertext))
-                attachment.sealed_file.save(f"{uuid.uuid4().hex}.sealed", ContentFile(ciphertext), save=False)
-                written.append(attachment.sealed_file.name)
+                name = f"{uuid.uuid4().hex}.sealed"
+                # Noted before writing: a disk that fills up half-way leaves a partial file to remove.
+                written.append(attachment.sealed_file.field.generate_filename(attachment, name))
+                attachment.sealed_file.save(name, ContentFile(ciphertext), save=False)
                 attachment.save()
                 digests.append(attachment.digest)
             seq = _next_receipt_seq()
@@ -170,8 +174,9 @@ def _delete_files(names):
 def _own_active_bid_locked(caller, bid_id):
     """Lock the tender then the bid; someone else's bid is indistinguishable from none."""
     organisation = _organisation(caller)
+    bid_id = bid_content.as_row_id(bid_id)
     tender_id = Bid.objects.filter(pk=bid_id, bidder=organisation).values_list("tender_id", flat=True).first() \
-        if str(bid_id).isdigit() else None
+        if bid_id else None
     if tender_id is None:
         raise Http404(_("No such bid."))
     tender = _lock_tender(tender_id)

@@ -13,11 +13,13 @@ from trading.accounts.permissions import authorize
 from trading.tenders.models import Tender, TenderStatus
 
 from . import receipts, selectors, services
+from .content import as_row_id
 from .forms import BidForm, ReceiptCheckForm
 
 
 def _visible_tender(pk):
-    tender = Tender.objects.exclude(status=TenderStatus.DRAFT).filter(pk=pk).first()
+    tender = Tender.objects.exclude(status=TenderStatus.DRAFT).filter(pk=as_row_id(pk)).first() \
+        if as_row_id(pk) else None
     if tender is None:
         raise Http404(_("No such tender."))
     return tender
