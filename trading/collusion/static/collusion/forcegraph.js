@@ -80,13 +80,13 @@
       for (j = i + 1; j < nodes.length; j++) {
         a = nodes[i]; b = nodes[j];
         dx = b.x - a.x; dy = b.y - a.y; d2 = dx * dx + dy * dy + 0.01; d = Math.sqrt(d2);
-        f = 2500 / d2;
+        f = 6000 / d2;
         a.vx -= f * dx / d; a.vy -= f * dy / d; b.vx += f * dx / d; b.vy += f * dy / d;
       }
     }
     edges.forEach(function (e) {
       dx = e.t.x - e.s.x; dy = e.t.y - e.s.y; d = Math.sqrt(dx * dx + dy * dy) + 0.01;
-      f = 0.02 * (d - 140 / (0.5 + e.w / maxW));
+      f = 0.02 * (d - 180 / (0.5 + e.w / maxW));
       e.s.vx += f * dx / d; e.s.vy += f * dy / d; e.t.vx -= f * dx / d; e.t.vy -= f * dy / d;
     });
     nodes.forEach(function (n) {
