@@ -13,8 +13,10 @@ class Caller:
 
     @classmethod
     def from_request(cls, request):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        ip = forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR", "")
+        # Never X-Forwarded-For from the request: a client could choose the address the audit log and
+        # the collusion signals record. Behind a proxy, Daphne --proxy-headers sets REMOTE_ADDR from the
+        # header the proxy overwrote (docs/deployment.md).
+        ip = request.META.get("REMOTE_ADDR", "")
         return cls(
             user=request.user,
             ip=ip[:45],

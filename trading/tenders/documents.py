@@ -3,6 +3,7 @@ import hashlib
 import os
 import zipfile
 
+from django.conf import settings
 from django.utils.text import get_valid_filename
 
 MAGIC = {
@@ -45,6 +46,47 @@ def content_matches(ext, fileobj):
         finally:
             fileobj.seek(0)
     return True
+
+
+ARCHIVES = {".zip", ".docx", ".xlsx"}
+
+
+class ArchiveTooLarge(ValueError):
+    """A zip bomb, or an archive that expands beyond the platform's limits."""
+
+
+def check_archive(ext, fileobj):
+    """Refuse an archive that expands too far (a zip bomb). Reads from the start and rewinds.
+
+    The sizes in the zip directory can lie, so each member is decompressed in chunks and
+    counted; decompression stops as soon as a limit is passed.
+    """
+    if ext not in ARCHIVES:
+        return
+    limits = settings.SUNLIGHT
+    fileobj.seek(0, os.SEEK_END)
+    compressed = max(fileobj.tell(), 1)
+    budget = min(limits["MAX_UNZIPPED_BYTES"], compressed * limits["MAX_ZIP_RATIO"])
+    fileobj.seek(0)
+    try:
+        with zipfile.ZipFile(fileobj) as archive:
+            members = archive.infolist()
+            if len(members) > limits["MAX_ZIP_MEMBERS"]:
+                raise ArchiveTooLarge("members")
+            if sum(m.file_size for m in members) > budget:
+                raise ArchiveTooLarge("declared size")
+            total = 0
+            for member in members:
+                with archive.open(member) as stream:
+                    while chunk := stream.read(1 << 16):
+                        total += len(chunk)
+                        if total > budget:
+                            raise ArchiveTooLarge("actual size")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError) as exc:
+        # Encrypted, damaged or exotic archives cannot be checked, so they are not accepted.
+        raise ArchiveTooLarge("unreadable") from exc
+    finally:
+        fileobj.seek(0)
 
 
 def _is_utf8_prefix(data):

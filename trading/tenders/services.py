@@ -542,6 +542,12 @@ def upload_document(caller, tender, title, upload):
             errors["file"] = _("The file is larger than %(mb).0f MB.") % {"mb": limit / 1024 / 1024}
         elif not documents.content_matches(ext, upload):
             errors["file"] = _("The content of the file is not a %(ext)s file.") % {"ext": ext}
+        else:
+            try:
+                documents.check_archive(ext, upload)
+            except documents.ArchiveTooLarge:
+                errors["file"] = _("The archive is damaged, encrypted or expands too far (a zip bomb?); "
+                                   "it was refused.")
     if tender.status not in (TenderStatus.DRAFT, TenderStatus.PUBLISHED) or (
             tender.status == TenderStatus.PUBLISHED and tender.deadline <= clock.now()):
         errors["tender"] = _("Documents can be added only before the deadline.")
@@ -554,8 +560,12 @@ def upload_document(caller, tender, title, upload):
         document = TenderDocument(tender=tender, title=title, filename=documents.safe_filename(upload.name),
                                   size=upload.size, sha256=sha, version=(latest.version + 1) if latest else 1,
                                   uploaded_by=caller.user, uploaded_at=clock.now())
-        document.file.save(document.filename, upload, save=False)
         try:
+            # Inside the try, with the name fixed first (under the tender lock, so no one else takes it):
+            # a disk that fills up half-way through the write leaves no partial file behind.
+            document.file.name = document.file.storage.get_available_name(
+                document.file.field.generate_filename(document, document.filename))
+            document.file.save(document.filename, upload, save=False)
             document.save()
             record(caller, "tenders.upload_document", document, tender=tender.reference, title=title,
                    version=document.version, sha256=sha, size=document.size)

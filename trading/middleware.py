@@ -1,0 +1,55 @@
+"""Outages answered as outages: when the database or the file storage is unavailable, the
+client gets 503 "nothing was stored, try again" (JSON for the API, a page otherwise) instead
+of a 500 with a traceback. The transaction of the failed request was rolled back, so there is
+nothing half-written to clean up.
+"""
+import errno
+import logging
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import JsonResponse
+from django.template.loader import render_to_string
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+
+log = logging.getLogger(__name__)
+RETRY_AFTER_SECONDS = 5
+STORAGE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO}
+
+
+def is_outage(exc):
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        return True
+    return isinstance(exc, OSError) and exc.errno in STORAGE_ERRNOS
+
+
+def unavailable_response(request, exc):
+    log.warning("503 for %s %s: %s: %s", request.method, request.path, type(exc).__name__, exc)
+    message = _("The service is temporarily unavailable. Nothing was stored: your bid or change was not "
+                "saved. Please try again in a moment.")
+    if request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", ""):
+        response = JsonResponse({"detail": message, "retry": True}, status=503)
+    else:
+        response = HttpResponse(render_to_string("503.html", {"message": message}, request=None), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+class OutageMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exc):
+        return unavailable_response(request, exc) if is_outage(exc) else None
+
+
+def server_error(request):
+    """handler500: an outage raised outside a view (e.g. saving the session) is still a 503."""
+    exc = sys.exc_info()[1]
+    if exc is not None and is_outage(exc):
+        return unavailable_response(request, exc)
+    return HttpResponse(render_to_string("500.html", request=None), status=500)
