@@ -51,7 +51,8 @@ class ReceiptCheckForm(forms.Form):
         upload = data.get("receipt_file")
         if upload:
             if upload.size > self.MAX_BYTES:
-                raise forms.ValidationError({"receipt_file": _("A receipt is a small JSON file; this one is too large.")})
+                raise forms.ValidationError(
+                    {"receipt_file": _("A receipt is a small JSON file; this one is too large.")})
             data["receipt"] = upload.read()
         elif data.get("receipt_text"):
             data["receipt"] = data["receipt_text"]
