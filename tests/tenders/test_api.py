@@ -97,6 +97,9 @@ def test_bad_input_gets_field_messages(entity_user, holders):
     for payload, field in cases:
         response = client.post("/api/tenders/", payload, format="json")
         assert response.status_code == 400 and field in response.json(), (payload, response.json())
+    raw = client.post("/api/tenders/", f'{{"project": {own.pk}, "title": "T", "ceiling_price": NaN}}',
+                      content_type="application/json")
+    assert raw.status_code == 400
     assert not Tender.objects.exists()
     tender = draft_tender(entity_user, project_obj=own, deadline=clock.now() + 10 * DAY)
     response = client.post(f"/api/tenders/{tender.pk}/publish/", {"key_holders": [h.pk for h in holders]},
