@@ -91,7 +91,7 @@ def build_market(seed=7, n_competitive=70, n_firms=24, ring_tenders=14, pair_ten
         firms = [winner, cover] + list(rng.choice(m.others, size=1))
         amounts = [base, base * float(rng.uniform(1.04, 1.06)), base * float(rng.uniform(1.08, 1.3))]
         m.tenders.append(b.tender("T", firms, amounts, winner_index=0,
-                                  ips=["192.0.2.10", "192.0.2.10", "198.51.100.7"],
+                                  ips=["192.0.2.10", "192.0.2.10", f"198.51.100.{len(m.tenders)}"],
                                   devices=["pair-laptop", "pair-laptop", f"dev-{firms[2].pk}"]))
     Bid.objects.bulk_create(b.bids)
     return m

@@ -49,7 +49,7 @@ def dashboard(request, pk=None):
     if report is not None:
         context.update(
             tenders=selectors.flagged_tenders(report), groups=selectors.top_groups(report),
-            bidders=selectors.top_bidders(report), flags=_flag_rows(report.flags.select_related("group")[:40]),
+            bidders=selectors.top_bidders(report), flags=_flag_rows(report.flags.select_related("group")[:25]),
             open_cases=selectors.cases(request.user).exclude(status__in=["referred", "dismissed"])[:20],
         )
     return render(request, "collusion/dashboard.html", context)
