@@ -13,7 +13,6 @@ from trading.collusion.engine import graph as G
 
 from .adapters import DatabaseBids, jsonable
 from .conf import band_of, bands, setting
-from .flagging import market_flags
 
 SCREENS = ("cv", "spd", "diffp", "rd", "skew", "kurt", "ks")
 KEPT = SCREENS + (
@@ -183,7 +182,7 @@ def analyse(source: DatabaseBids | None = None) -> Analysis:
         result.bidders.append({"label": str(b.bidder_id), "risk": float(b.risk), "band": band_of(float(b.risk)),
                                "group_number": number})
     split = setting("COLLUSION_SPLIT_THRESHOLD")
-    result.flags = market_flags(index, bids, top=int(setting("COLLUSION_FLAG_TOP_TENDERS")),
+    result.flags = E.market_flags(index, bids, top=int(setting("COLLUSION_FLAG_TOP_TENDERS")),
                                   split_threshold=float(split) if split else None)
     bands_count = pd.Series([t["band"] for t in result.tenders]).value_counts()
     result.summary = {
