@@ -1,5 +1,6 @@
 """REST API for projects, tenders and documents. Thin: serializers check types, services do the rest."""
 from django.conf import settings
+from django.db.models import F
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -169,7 +170,7 @@ class TenderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         qs = selectors.visible_tenders(self.request.user).prefetch_related("lots")
         if self.action == "list":
             qs = selectors.filter_tenders(qs, self.request.query_params)
-        return qs.order_by("-published_at", "-id")
+        return qs.order_by(F("published_at").desc(nulls_last=True), "-id")
 
     def get_object(self):
         return selectors.tender_for(self.request.user, self.kwargs["pk"])

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,7 +23,8 @@ PAGE_SIZE = 20
 
 def tender_list(request):
     form = TenderFilterForm(request.GET or None)
-    tenders = selectors.filter_tenders(selectors.public_tenders(), form.params()).order_by("-published_at", "-id")
+    newest_first = (F("published_at").desc(nulls_last=True), "-id")
+    tenders = selectors.filter_tenders(selectors.public_tenders(), form.params()).order_by(*newest_first)
     page = Paginator(tenders, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
