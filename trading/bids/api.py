@@ -122,7 +122,7 @@ class BidViewSet(viewsets.GenericViewSet):
         return Response(selectors.own_receipt(request.user, pk).document())
 
     @extend_schema(responses=BidSerializer(many=True))
-    @action(detail=False, methods=["get"], url_path="to-confirm")
+    @action(detail=False, methods=["get"], url_path="to-confirm", pagination_class=None)  # a plain list
     def to_confirm(self, request):
         return Response(BidSerializer(selectors.bids_needing_confirmation(request.user), many=True).data)
 
