@@ -2,6 +2,9 @@ import os
 import shutil
 
 import pytest
+from nacl import pwhash
+
+from trading import sealing
 
 from tests.factories import make_user
 
@@ -53,7 +56,10 @@ def chromium_path():
 
 
 @pytest.fixture(autouse=True)
-def _fast_and_isolated(settings, tmp_path):
+def _fast_and_isolated(settings, tmp_path, monkeypatch):
+    # Personal keys at Argon2's minimum cost: tests make many and never attack them. The cost travels
+    # with each locked key, so Daphne subprocesses still open them.
+    monkeypatch.setattr(sealing, "HOLDER_KEY_COST", (pwhash.argon2id.OPSLIMIT_MIN, pwhash.argon2id.MEMLIMIT_MIN))
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.MEDIA_ROOT.mkdir()

@@ -10,6 +10,7 @@
 """
 import hashlib
 import json
+import struct
 
 from Crypto.Protocol.SecretSharing import Shamir
 from nacl import pwhash, secret, utils
@@ -53,26 +54,33 @@ def unseal_json(private_key: bytes, ciphertext: bytes):
 
 # --- personal keys of the opening officials -------------------------------
 
-def _passphrase_key(passphrase: str, salt: bytes) -> bytes:
-    return pwhash.argon2id.kdf(
-        secret.SecretBox.KEY_SIZE, passphrase.encode(), salt,
-        opslimit=pwhash.argon2id.OPSLIMIT_INTERACTIVE, memlimit=pwhash.argon2id.MEMLIMIT_INTERACTIVE,
-    )
+# Argon2id cost for new personal keys. The cost is stored with each locked key, so a
+# key keeps opening after the default changes (tests lower it to the minimum).
+HOLDER_KEY_COST = (pwhash.argon2id.OPSLIMIT_INTERACTIVE, pwhash.argon2id.MEMLIMIT_INTERACTIVE)
+_COST = struct.Struct(">IQ")
+
+
+def _passphrase_key(passphrase: str, salt: bytes, opslimit: int, memlimit: int) -> bytes:
+    return pwhash.argon2id.kdf(secret.SecretBox.KEY_SIZE, passphrase.encode(), salt,
+                               opslimit=opslimit, memlimit=memlimit)
 
 
 def new_holder_key(passphrase: str) -> tuple[bytes, bytes]:
     """Return (public key, private key locked by the passphrase)."""
     private = PrivateKey.generate()
     salt = utils.random(pwhash.argon2id.SALTBYTES)
-    locked = salt + secret.SecretBox(_passphrase_key(passphrase, salt)).encrypt(bytes(private))
-    return bytes(private.public_key), locked
+    opslimit, memlimit = HOLDER_KEY_COST
+    box = secret.SecretBox(_passphrase_key(passphrase, salt, opslimit, memlimit)).encrypt(bytes(private))
+    return bytes(private.public_key), _COST.pack(opslimit, memlimit) + salt + box
 
 
 def unlock_holder_key(locked: bytes, passphrase: str) -> bytes:
     locked = bytes(locked)
-    salt, box = locked[: pwhash.argon2id.SALTBYTES], locked[pwhash.argon2id.SALTBYTES:]
+    opslimit, memlimit = _COST.unpack_from(locked)
+    salt_end = _COST.size + pwhash.argon2id.SALTBYTES
+    salt, box = locked[_COST.size:salt_end], locked[salt_end:]
     try:
-        return secret.SecretBox(_passphrase_key(passphrase, salt)).decrypt(box)
+        return secret.SecretBox(_passphrase_key(passphrase, salt, opslimit, memlimit)).decrypt(box)
     except CryptoError as exc:
         raise SealingError("wrong passphrase") from exc
 

@@ -1,8 +1,4 @@
 import pytest
-from nacl import pwhash, secret
-
-from trading import sealing
-
 from trading.accounts.caller import Caller
 
 from .builders import ensure_holder_key
@@ -25,14 +21,3 @@ def user_of(request):
 def holders(entity_user, supervisor):
     """The entity user and a supervisor, both with personal keys: a valid pair of opening officials."""
     return [ensure_holder_key(entity_user), ensure_holder_key(supervisor)]
-
-
-@pytest.fixture(autouse=True)
-def _cheap_passphrase_keys(monkeypatch):
-    """Argon2 at its interactive cost takes ~0.35 s per personal key; these tests make many keys and never
-    attack them, so they lock them at the minimum cost (locking and unlocking alike)."""
-    def cheap(passphrase, salt):
-        return pwhash.argon2id.kdf(secret.SecretBox.KEY_SIZE, passphrase.encode(), salt,
-                                   opslimit=pwhash.argon2id.OPSLIMIT_MIN, memlimit=pwhash.argon2id.MEMLIMIT_MIN)
-
-    monkeypatch.setattr(sealing, "_passphrase_key", cheap)
