@@ -7,22 +7,14 @@ from trading.audit.models import AuditEntry
 from trading.audit.selectors import verify_chain
 from trading.audit.services import record
 
+from .tamper import tamper as _raw
+
 
 def _write_entries(user, n=4):
     caller = Caller(user=user, ip="203.0.113.9")
     for i in range(n):
         with transaction.atomic():
             record(caller, "test.action", user, step=i)
-
-
-def _raw(sql, params):
-    """Tamper below the ORM as a database owner would: on PostgreSQL that means disabling the guard first."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE audit_auditentry DISABLE TRIGGER audit_entry_append_only")
-        cursor.execute(sql, params)
-        if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE audit_auditentry ENABLE TRIGGER audit_entry_append_only")
 
 
 @pytest.fixture

@@ -22,6 +22,9 @@ class AuditEntry(models.Model):
     object_type = models.CharField(_("object type"), max_length=64, blank=True)
     object_id = models.CharField(_("object"), max_length=64, blank=True, db_index=True)
     summary = models.JSONField(_("summary"), default=dict)
+    # Entries that would reveal a sealed fact (who bid on a tender) carry an embargo key such as
+    # "tender:12"; readers of the log see them only once the owning app says the embargo is lifted.
+    embargo = models.CharField(max_length=64, blank=True, db_index=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
 

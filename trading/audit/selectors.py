@@ -1,6 +1,7 @@
 from django.utils.translation import gettext as _
 
 from .chain import entry_hash
+from .embargo import embargoed_keys
 from .models import AuditEntry, AuditHead
 
 
@@ -20,7 +21,7 @@ def verify_chain():
             problems.append(_("entry %(seq)s: does not link to the entry before it") % {"seq": entry.seq})
         recomputed = entry_hash(entry.prev_hash, entry.seq, entry.at.isoformat(), entry.actor_label,
                                 entry.organisation_label, entry.ip, entry.action, entry.object_type,
-                                entry.object_id, entry.summary)
+                                entry.object_id, entry.summary, entry.embargo)
         if recomputed != entry.hash:
             problems.append(_("entry %(seq)s: content was altered (hash mismatch)") % {"seq": entry.seq})
         prev_hash, expected_seq = entry.hash, entry.seq + 1
@@ -32,4 +33,9 @@ def verify_chain():
 
 
 def entries_for(object_type, object_id):
-    return AuditEntry.objects.filter(object_type=object_type, object_id=str(object_id)).order_by("seq")
+    return visible_entries().filter(object_type=object_type, object_id=str(object_id)).order_by("seq")
+
+
+def visible_entries():
+    """The log as its readers may see it: entries under a standing embargo are left out."""
+    return AuditEntry.objects.exclude(embargo__in=embargoed_keys())

@@ -4,13 +4,12 @@ from django.shortcuts import render
 
 from trading.accounts.permissions import authorize
 
-from .models import AuditEntry
-from .selectors import verify_chain
+from .selectors import verify_chain, visible_entries
 
 
 @login_required
 def audit_log(request):
     authorize(request.user, "audit.view")
-    page = Paginator(AuditEntry.objects.order_by("-seq"), 50).get_page(request.GET.get("page"))
+    page = Paginator(visible_entries().order_by("-seq"), 50).get_page(request.GET.get("page"))
     problems = verify_chain() if request.GET.get("verify") else None
     return render(request, "audit/log.html", {"page": page, "problems": problems})

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from trading import sealing
 from trading.accounts.permissions import authorize
+from trading.audit import embargo as audit_embargo
 from trading.audit.services import record
 from trading.tenders import clock
 from trading.tenders.models import Tender, TenderStatus
@@ -134,7 +135,7 @@ def submit_bid(caller, tender_id, data, attachments=(), client_key=""):
                                              server_time=now)
             receipt = Receipt.objects.create(bid=bid, seq=seq, issued_at=now, payload=payload,
                                              signature=receipts.sign_payload(payload))
-            record(caller, "bids.submit", bid, tender=tender.reference, version=bid.version,
+            record(caller, "bids.submit", bid, embargo=audit_embargo.key("tender", tender.pk), tender=tender.reference, version=bid.version,
                    replaced_bid=previous.pk if previous else None, ciphertext_sha256=bid.content_digest,
                    attachments=len(digests), receipt_seq=seq)
             transaction.on_commit(lambda: signals.bid_submitted.send(sender=Bid, bid=bid))
@@ -194,7 +195,7 @@ def withdraw_bid(caller, bid_id):
         _require_open_for_bids(tender, clock.now())
         bid.status = BidStatus.WITHDRAWN
         bid.save(update_fields=["status"])
-        record(caller, "bids.withdraw", bid, tender=tender.reference, version=bid.version)
+        record(caller, "bids.withdraw", bid, embargo=audit_embargo.key("tender", tender.pk), tender=tender.reference, version=bid.version)
     return bid
 
 
@@ -210,7 +211,7 @@ def confirm_bid(caller, bid_id):
         bid.needs_reconfirmation = False
         bid.confirmed_at = now
         bid.save(update_fields=["needs_reconfirmation", "confirmed_at"])
-        record(caller, "bids.confirm", bid, tender=tender.reference, version=bid.version)
+        record(caller, "bids.confirm", bid, embargo=audit_embargo.key("tender", tender.pk), tender=tender.reference, version=bid.version)
     return bid
 
 

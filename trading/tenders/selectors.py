@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from trading.accounts.permissions import allowed, authorize
 from trading.accounts.roles import Role
+from trading.audit import embargo as audit_embargo
 
 from . import clock, lifecycle
 from .models import DocumentDownload, Project, ProjectType, Tender, TenderStatus
@@ -96,3 +97,9 @@ def downloads_for(user, tender):
         raise PermissionDenied(_("Who downloaded the documents stays secret until the opening."))
     return (DocumentDownload.objects.filter(document__tender=tender)
             .select_related("document", "user", "organisation").order_by("at", "id"))
+
+
+def sealed_tender_embargoes():
+    """Audit embargo keys of tenders whose bidders are still secret (bidding not over)."""
+    ended = Q(opened_at__isnull=False) | Q(status__in=lifecycle.TERMINAL)
+    return [audit_embargo.key("tender", pk) for pk in Tender.objects.exclude(ended).values_list("pk", flat=True)]
