@@ -13,6 +13,7 @@ from .features import tender_features
 from .signals import shared_identities, tender_signal_evidence
 
 GROUP_WEIGHT = 0.6   # how much a suspicious group's score counts in the noisy-OR
+EXTRA_PERCENTILES = ("diffp", "skew", "kurt", "ks")  # market-relative, for the model only
 GROUP_FLOOR = 0.3    # group scores below this are ordinary market structure
 
 
@@ -55,7 +56,10 @@ class MarketIndex:
         grp = G.tender_group_features(bids, self.member_of, self.groups).reindex(feats.index)
         sig = tender_signal_evidence(self.identities, feats.index)
         sr = R.screen_risk(pct)
-        t = pd.concat([feats, pct], axis=1)
+        extra = pd.DataFrame({f"q_{sc}": self.reference.percentile(sc, feats[sc].to_numpy(float),
+                                                                  feats["n_bids"].to_numpy())
+                              for sc in EXTRA_PERCENTILES if sc in feats}, index=feats.index)
+        t = pd.concat([feats, pct, extra], axis=1)
         t["pattern_evidence"] = pat
         t["grp_members"] = grp["grp_members"].fillna(0.0)
         t["grp_score"] = grp["grp_score"].fillna(0.0)

@@ -46,17 +46,30 @@ class Model:
         return m
 
 
-def feature_columns(table: pd.DataFrame) -> list:
-    return [c for c in table.columns if c not in ("risk", "screen_risk", "grp_id", "band")]
+COMPACT_SUBGROUPS = tuple(f"sub{k}_{sc}_{st}" for k in (3, 4) for sc in ("cv", "rd") for st in ("mean", "min"))
 
 
-def train(bids: pd.DataFrame, *, seed: int = 0, n_estimators: int = 300, n_jobs: int = 1) -> Model:
+def feature_columns(table: pd.DataFrame, subgroups: str = "compact") -> list:
+    """Model inputs.  ``subgroups``: 'all' (48 subgroup summaries), 'compact' (CV and RD,
+    mean and min: on the development files the full set added noise, not signal) or 'none'."""
+    out = []
+    for c in table.columns:
+        if c in ("risk", "screen_risk", "grp_id", "band"):
+            continue
+        if c.startswith("sub") and (subgroups == "none" or (subgroups == "compact" and c not in COMPACT_SUBGROUPS)):
+            continue
+        out.append(c)
+    return out
+
+
+def train(bids: pd.DataFrame, *, seed: int = 0, n_estimators: int = 300, n_jobs: int = 1,
+          subgroups: str = "compact") -> Model:
     """Fit on a canonical bid table with a ``collusive`` column."""
     if "collusive" not in bids:
         raise ValueError("training bids need a 'collusive' column")
     table = market_table(bids.drop(columns="collusive"))
     y = tender_labels(bids).reindex(table.index).to_numpy()
-    cols = feature_columns(table)
+    cols = feature_columns(table, subgroups)
     X = table[cols].to_numpy(float)
     X = np.where(np.isfinite(X), X, np.nan)
     varies = np.array([np.unique(c[~np.isnan(c)]).size > 1 for c in X.T], dtype=bool)
