@@ -52,6 +52,9 @@ def _resume(tender_id, viewer, after):
 
 
 class OpeningConsumer(AsyncWebsocketConsumer):
+    # No channel-layer channel per connection: the hub is the only group member in this process.
+    # With one, every socket would listen on Redis and die with it during a Redis restart.
+    channel_layer_alias = None
     heartbeat_seconds = HEARTBEAT_SECONDS
     send_queue_size = SEND_QUEUE
 
@@ -199,8 +202,8 @@ class OpeningConsumer(AsyncWebsocketConsumer):
             return self._reply(type="pong", t=frame.get("t"))
         if kind == "pong":
             return None
-        if kind == "resume":
-            return await self._resume(frame)
+        if kind == "resume" and "id" not in frame:
+            return await self._resume(frame)  # the stream's resume; with a command id it resumes the ceremony
         if kind in services.COMMANDS:
             return await self._command(kind, frame)
         return self._error("unknown_type", _("Unknown message type."))
