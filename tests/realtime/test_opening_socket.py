@@ -261,3 +261,14 @@ async def test_a_client_that_cannot_keep_up_is_dropped_and_the_others_carry_on(c
     assert frames[0]["event"]["kind"] == "room_opened"
     await healthy.disconnect()
 
+
+
+async def test_pause_and_resume_commands_are_not_mistaken_for_a_stream_resume(c):
+    host = await connect(c.tender.pk, c.host)
+    await frame(host)
+    assert (await command(host, "open_room", "o"))["type"] == "result"
+    assert (await command(host, "pause", "p", reason="Projector broke"))["type"] == "result"
+    assert (await command(host, "resume", "r", reason="Projector fixed"))["type"] == "result"
+    kinds = [f["event"]["kind"] for f in await until(host, "resumed") if f["type"] == "event"]
+    assert kinds[-2:] == ["paused", "resumed"]
+    await host.disconnect()
