@@ -21,6 +21,7 @@ setup: $(VENV)/.installed
 demo: setup
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py demo_market --if-empty
+	$(BIN)/python manage.py collusion report --if-none
 	$(BIN)/python manage.py demo_logins
 	@echo "Sunlight is at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
 	$(BIN)/daphne -b $(HOST) -p $(PORT) trading.asgi:application

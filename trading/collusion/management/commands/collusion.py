@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from trading.accounts.caller import Caller
 from trading.collusion import cli
+from trading.collusion.models import CollusionReport
 from trading.collusion.services import run_report
 
 
@@ -24,7 +25,8 @@ class Command(BaseCommand):
                            help="read FIELD from the file's COLUMN (repeatable)")
             p.add_argument("--date-unit", choices=["s", "D"],
                            help="numeric dates: Unix seconds (s) or day numbers (D); guessed when omitted")
-        sub.add_parser("report", help="Analyse the database and store a dated report.")
+        report = sub.add_parser("report", help="Analyse the database and store a dated report.")
+        report.add_argument("--if-none", action="store_true", help="only when no report exists yet (make demo)")
 
     def handle(self, *args, **opts):
         try:
@@ -37,6 +39,8 @@ class Command(BaseCommand):
                                  opts["map"], opts["date_unit"])
                 kind = "supervised" if info["supervised"] else "unsupervised"
                 self.stdout.write(f"{info['tenders']} tenders scored ({kind}), written to {opts['output']}")
+            elif opts["if_none"] and CollusionReport.objects.exists():
+                self.stdout.write("a collusion report exists already; none run")
             else:
                 report = run_report(Caller.system())
                 s = report.summary
