@@ -1,0 +1,280 @@
+"""Opening fan-out: latency from an event's commit to its arrival at each websocket client.
+
+Not a test. Builds a throwaway SQLite database with one public tender in its
+opening, starts Daphne worker(s) (one on the in-memory layer, or two sharing
+Redis), connects N anonymous watchers from separate client processes, then has
+the host pause and resume the opening over its own socket: each step is one
+stored event. Latency = arrival time at a client - the event's "at" (taken in
+the transaction just before commit, so the figure slightly overstates). As the
+ceiling, the same clients measure a bare `websockets` broadcast server.
+
+    .venv/bin/python bench/opening_fanout.py --watchers 1,100,1000,2000 --modes one,redis,bare
+
+Needs redis-server on the PATH for the "redis" mode. Loopback only.
+"""
+import argparse
+import asyncio
+import json
+import multiprocessing
+import os
+import resource
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def raise_file_limit():
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+def cpu_seconds(pid):
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+# --- the world: database, tender, workers --------------------------------------------
+
+def prepare_database(work):
+    os.environ.update({"SUNLIGHT_VAR_DIR": str(work / "var"), "DATABASE_URL": f"sqlite:///{work / 'db.sqlite3'}",
+                       "SUNLIGHT_FAST_HASHER": "1", "DJANGO_SETTINGS_MODULE": "trading.settings",
+                       "PLATFORM_SIGNING_KEY_FILE": str(work / "platform.key")})
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from tests.opening.builders import ceremony, run_to
+    from tests.realtime.helpers import token_for
+
+    c = ceremony(is_public=True)
+    run_to(c, "announcing")
+    return c.tender.pk, token_for(c.host)
+
+
+def start_daphne(redis_url=None):
+    port = free_port()
+    env = {**os.environ, "CONN_MAX_AGE": "60", "SUNLIGHT_OPENING_HEARTBEAT_SECONDS": "30"}
+    env.pop("REDIS_URL", None)
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    process = subprocess.Popen([sys.executable, "-m", "daphne", "-e",
+                                f"tcp:port={port}:interface=127.0.0.1:backlog=8192", "trading.asgi:application"],
+                               env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_for_port(port)
+    return process, port
+
+
+def start_bare():
+    port = free_port()
+    process = subprocess.Popen([sys.executable, __file__, "--bare-server", str(port)], cwd=ROOT)
+    wait_for_port(port)
+    return process, port
+
+
+def wait_for_port(port, seconds=90):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise RuntimeError(f"nothing listens on {port}")
+
+
+def start_redis(work):
+    port = free_port()
+    subprocess.run(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                    "--daemonize", "yes", "--dir", str(work), "--pidfile", str(work / "redis.pid")], check=True)
+    wait_for_port(port)
+    return f"redis://127.0.0.1:{port}/0", work / "redis.pid"
+
+
+# --- the bare ceiling ------------------------------------------------------------------
+
+def bare_server(port):
+    from websockets.asyncio.server import broadcast, serve
+
+    clients = set()
+
+    async def handler(ws):
+        clients.add(ws)
+        try:
+            async for message in ws:
+                if message.startswith("bcast"):
+                    seq = int(message.split()[1])
+                    broadcast(clients, json.dumps({"type": "event", "event": {
+                        "seq": seq, "kind": "bare", "at": datetime.now().astimezone().isoformat()}}))
+        finally:
+            clients.discard(ws)
+
+    async def main():
+        async with serve(handler, "127.0.0.1", port, max_queue=None, ping_interval=None, backlog=8192):
+            await asyncio.Future()
+
+    asyncio.run(main())
+
+
+# --- clients ---------------------------------------------------------------------------
+
+def client_process(urls, origin, first_seq, count, ready, go, results):
+    """Hold len(urls) sockets; record latency of events first_seq .. first_seq+count-1."""
+    raise_file_limit()
+    from websockets.asyncio.client import connect
+
+    latencies = []
+    last = first_seq + count - 1
+
+    async def watch(url, gate, connected):
+        async with gate:
+            ws = await connect(url, origin=origin, open_timeout=300, ping_interval=None, max_queue=None)
+            if "/ws/opening/" in url:
+                assert json.loads(await ws.recv())["type"] == "snapshot"  # ready only once the snapshot is in
+        connected.append(1)
+        async for raw in ws:
+            arrival = time.time()
+            frame = json.loads(raw)
+            if frame.get("type") == "ping":
+                await ws.send(json.dumps({"type": "pong"}))
+            elif frame.get("type") == "event" and frame["event"]["seq"] >= first_seq:
+                latencies.append(arrival - datetime.fromisoformat(frame["event"]["at"]).timestamp())
+                if frame["event"]["seq"] >= last:
+                    await ws.close()
+                    return
+
+    async def main():
+        gate, connected = asyncio.Semaphore(50), []
+        tasks = [asyncio.create_task(watch(url, gate, connected)) for url in urls]
+        while len(connected) < len(urls):
+            await asyncio.sleep(0.1)
+        ready.put(len(urls))
+        await asyncio.wait_for(asyncio.gather(*tasks), 600)
+
+    asyncio.run(main())
+    results.put(latencies)
+
+
+async def produce(mode, port, tender_id, token, first_seq, count, interval):
+    from websockets.asyncio.client import connect
+
+    if mode == "bare":
+        async with connect(f"ws://127.0.0.1:{port}/", ping_interval=None) as ws:
+            for i in range(count):
+                await ws.send(f"bcast {first_seq + i}")
+                await asyncio.sleep(interval)
+        return
+    url = f"ws://127.0.0.1:{port}/ws/opening/{tender_id}/?token={token}"
+    async with connect(url, origin=f"http://127.0.0.1:{port}", ping_interval=None, max_queue=None) as ws:
+        for i in range(count):
+            kind = "pause" if i % 2 == 0 else "resume"
+            command_id = f"bench-{first_seq}-{i}"
+            await ws.send(json.dumps({"type": kind, "id": command_id, "args": {"reason": "bench"}}))
+            while json.loads(await ws.recv()).get("id") != command_id:
+                pass
+            await asyncio.sleep(interval)
+
+
+def last_seq(tender_id):
+    from trading.bids.opening.selectors import last_seq as read
+
+    return read(tender_id)
+
+
+def run(mode, watchers, ports, tender_id, token, events, interval, procs, pids):
+    first_seq = 1 if mode == "bare" else last_seq(tender_id) + 1
+    per_proc = [watchers // procs + (1 if i < watchers % procs else 0) for i in range(procs)]
+    ready, results, go = multiprocessing.Queue(), multiprocessing.Queue(), multiprocessing.Event()
+    workers = []
+    offset = 0
+    for n in per_proc:
+        if not n:
+            continue
+        urls = []
+        for j in range(n):
+            port = ports[(offset + j) % len(ports)]
+            urls.append(f"ws://127.0.0.1:{port}/" if mode == "bare"
+                        else f"ws://127.0.0.1:{port}/ws/opening/{tender_id}/?after={first_seq - 1}")
+        offset += n
+        process = multiprocessing.Process(target=client_process, args=(
+            urls, f"http://127.0.0.1:{ports[0]}", first_seq, events, ready, go, results))
+        process.start()
+        workers.append(process)
+    for _ in workers:
+        ready.get(timeout=900)
+    time.sleep(1)
+    cpu_before, wall_before = sum(cpu_seconds(p) for p in pids), time.monotonic()
+    asyncio.run(produce(mode, ports[0], tender_id, token, first_seq, events, interval))
+    latencies = []
+    for _ in workers:
+        latencies += results.get(timeout=600)
+    wall = time.monotonic() - wall_before
+    cpu = (sum(cpu_seconds(p) for p in pids) - cpu_before) / wall
+    for process in workers:
+        process.join(30)
+    latencies.sort()
+    p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000  # noqa: E731
+    return {"mode": mode, "watchers": watchers, "deliveries": len(latencies), "expected": watchers * events,
+            "p50_ms": round(p(0.50), 1), "p99_ms": round(p(0.99), 1), "max_ms": round(latencies[-1] * 1000, 1),
+            "mean_ms": round(statistics.mean(latencies) * 1000, 1), "server_cpu_cores": round(cpu, 2)}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--watchers", default="1,100,1000,2000")
+    parser.add_argument("--modes", default="one,redis,bare")
+    parser.add_argument("--events", type=int, default=20)
+    parser.add_argument("--interval", type=float, default=0.25)
+    parser.add_argument("--client-procs", type=int, default=2)
+    parser.add_argument("--bare-server", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.bare_server:
+        return bare_server(args.bare_server)
+    raise_file_limit()
+    work = Path(tempfile.mkdtemp(prefix="opening-bench-"))
+    tender_id, token = prepare_database(work)
+    rows = []
+    for mode in args.modes.split(","):
+        redis_pid = None
+        if mode == "bare":
+            servers = [start_bare()]
+        elif mode == "redis":
+            redis_url, redis_pid = start_redis(work)
+            servers = [start_daphne(redis_url), start_daphne(redis_url)]
+        else:
+            servers = [start_daphne()]
+        try:
+            for watchers in [int(w) for w in args.watchers.split(",")]:
+                row = run(mode, watchers, [port for _p, port in servers], tender_id, token, args.events,
+                          args.interval, min(args.client_procs, watchers), [p.pid for p, _port in servers])
+                rows.append(row)
+                print(json.dumps(row), flush=True)
+        finally:
+            for process, _port in servers:
+                process.terminate()
+                process.wait(10)
+            if redis_pid:
+                subprocess.run(["kill", redis_pid.read_text().strip()])
+    print("\n| mode | watchers | deliveries | p50 ms | p99 ms | max ms | server CPU (cores) |")
+    print("|---|---|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r['mode']} | {r['watchers']} | {r['deliveries']}/{r['expected']} | {r['p50_ms']} | {r['p99_ms']} "
+              f"| {r['max_ms']} | {r['server_cpu_cores']} |")
+
+
+if __name__ == "__main__":
+    main()
