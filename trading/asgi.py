@@ -9,11 +9,13 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402  (needs
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from trading.realtime.auth import SessionOrTokenAuthMiddleware  # noqa: E402
+from trading.realtime.language import LanguageMiddleware  # noqa: E402
 from trading.realtime.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(SessionOrTokenAuthMiddleware(URLRouter(websocket_urlpatterns))),
+        "websocket": AllowedHostsOriginValidator(SessionOrTokenAuthMiddleware(
+            LanguageMiddleware(URLRouter(websocket_urlpatterns)))),
     }
 )

@@ -139,7 +139,7 @@
       } else if (frame.type === "ping") {
         socket.send(JSON.stringify({type: "pong", t: frame.t}));
       } else if (frame.type === "result") {
-        $("command-status").textContent = "✓ " + (frame.command || "");
+        $("command-status").textContent = "✓ " + commandLabel(frame.command);
       } else if (frame.type === "error") {
         $("command-status").textContent = "✗ " + frame.message;
       }
@@ -151,6 +151,13 @@
       var delay = Math.min(30000, 500 * Math.pow(2, attempts++)) * (0.75 + Math.random() / 2);
       setTimeout(connect, delay);
     };
+  }
+
+  // The button's own (translated) caption names the command; answers come from the objection list.
+  function commandLabel(type) {
+    if (type === "answer") return L._answer;
+    var button = type ? root.querySelector('button[data-command="' + type + '"]') : null;
+    return button ? button.textContent.trim() : (type || "");
   }
 
   function send(type, args) {
