@@ -82,7 +82,8 @@ start_stack() {
   export SECRET_KEY=${SECRET_KEY:-$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')}
   export ALLOWED_HOSTS="127.0.0.1,localhost"
   export CSRF_TRUSTED_ORIGINS="http://127.0.0.1:$PORT,http://localhost:$PORT"
-  export CONN_MAX_AGE=${CONN_MAX_AGE:-60}
+  # 0: under ASGI, Django opens a connection per request thread and kept ones pile up (max_connections).
+  export CONN_MAX_AGE=${CONN_MAX_AGE:-0}
   export DEBUG=0
   mkdir -p "$SUNLIGHT_VAR_DIR"
   $py manage.py migrate --no-input -v 0

@@ -40,7 +40,7 @@ def private_pg():
 def start_worker(pg, media, key_file):
     port = free_port()
     env = {**os.environ, "DATABASE_URL": pg.url, "MEDIA_ROOT": str(media), "PLATFORM_SIGNING_KEY_FILE": str(key_file),
-           "ALLOWED_HOSTS": "127.0.0.1", "CONN_MAX_AGE": "60", "SUNLIGHT_FAST_HASHER": "1"}
+           "ALLOWED_HOSTS": "127.0.0.1", "CONN_MAX_AGE": "0", "SUNLIGHT_FAST_HASHER": "1"}
     env.pop("REDIS_URL", None)
     log = open(media.parent / "daphne.log", "wb")
     process = subprocess.Popen([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
