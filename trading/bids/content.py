@@ -24,17 +24,6 @@ MAX_ATTACHMENTS = 10
 PAD_TO = 1024
 CLIENT_KEY_PATTERN = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 TEXT_LIMITS = {"quality": 200, "project_manager": 100, "security_reference": 100}
-# What the first bytes of an allowed file must be; .txt must be UTF-8 text.
-MAGIC = {
-    ".pdf": (b"%PDF-",),
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".zip": (b"PK\x03\x04", b"PK\x05\x06"),
-    ".docx": (b"PK\x03\x04",),
-    ".xlsx": (b"PK\x03\x04",),
-}
-
-
 @dataclass(frozen=True)
 class Attachment:
     name: str
@@ -152,7 +141,7 @@ def read_attachments(files) -> list[Attachment]:
             errors.append(_("%(name)s is larger than %(mb).1f MB.") % {"name": name, "mb": limit / 1024 / 1024})
         elif not data:
             errors.append(_("%(name)s is empty.") % {"name": name})
-        elif not _content_matches(extension, data):
+        elif not documents.content_matches(extension, io.BytesIO(data)):
             errors.append(_("%(name)s does not contain what its type says (%(ext)s).")
                           % {"name": name, "ext": extension})
         elif not _archive_ok(extension, data):
@@ -163,15 +152,6 @@ def read_attachments(files) -> list[Attachment]:
     if errors:
         raise ValidationError({"attachments": errors})
     return result
-
-
-def _content_matches(extension, data):
-    if extension == ".txt":
-        try:
-            return "\x00" not in data.decode("utf-8")
-        except UnicodeDecodeError:
-            return False
-    return data.startswith(MAGIC.get(extension, (b"",)))
 
 
 def _archive_ok(extension, data):
