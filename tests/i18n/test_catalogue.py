@@ -79,7 +79,7 @@ def test_the_compiled_catalogue_in_use_matches_the_committed_one(message, expect
     # `make setup` (manage.py compile_translations) must have run after the last change of the .po.
     mo_path = PO_PATH.with_suffix(".mo")
     assert mo_path.exists(), "run `make setup` or `manage.py compile_translations`"
-    compiled = {e.msgid: e.msgstr for e in polib.mofile(str(mo_path))}
-    assert compiled[message] == expected
-    stale = [e.msgid for e in entries() if not e.msgid_plural and compiled.get(e.msgid) != e.msgstr]
+    compiled = {(e.msgctxt, e.msgid): e.msgstr for e in polib.mofile(str(mo_path))}
+    assert compiled[(None, message)] == expected
+    stale = [e.msgid for e in entries() if not e.msgid_plural and compiled.get((e.msgctxt, e.msgid)) != e.msgstr]
     assert stale == [], "the .mo is older than the .po: run `manage.py compile_translations`"

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
@@ -111,7 +112,7 @@ def report_pdf(request, pk):
 def _case_lines(case):
     lines = [(_("Title"), case.title), (_("Status"), case.get_status_display()),
              (_("Opened by"), case.opened_by.get_username()),
-             (_("Opened"), timezone.localtime(case.opened_at).strftime("%Y-%m-%d %H:%M"))]
+             (pgettext("case", "Opened"), timezone.localtime(case.opened_at).strftime("%Y-%m-%d %H:%M"))]
     if case.report:
         lines.append((_("Report"), str(case.report)))
     if case.flag:

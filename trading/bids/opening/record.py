@@ -8,6 +8,7 @@ import io
 
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
@@ -97,7 +98,7 @@ def render_pdf(body):
     story = [p(_("Opening record") + f" · {tender['reference']}", heading), p(tender["title"]),
              p(_("Procuring entity") + f": {tender['entity']}"),
              p(_("Outcome") + f": {body['outcome']} {body['failure_reason']}"),
-             p(_("Opened") + f": {body['opened_at']}  " + _("Closed") + f": {body['closed_at']}"),
+             p(pgettext("time", "Opened") + f": {body['opened_at']}  " + pgettext("time", "Closed") + f": {body['closed_at']}"),
              p(_("Ceiling price") + f": {tender['ceiling_price']}"), Spacer(1, 8)]
     rows = [[p(h) for h in (_("No."), _("Bidder"), _("Price"), _("Duration (days)"), _("Quality"),
                             _("Project manager"), _("Bid security"), _("Status"))]]
