@@ -43,9 +43,10 @@ def test_supervised_round_trip(tmp_path):
 
 
 def test_flags_have_sentences():
-    bids = market(random_market(100, 30), tender("TIGHT", [1000, 1001, 1002, 1002.5]))
+    # 100 firms: in a toy market of 30, random co-bidding forms communities everywhere
+    bids = market(random_market(100, 100), tender("TIGHT", [1000, 1001, 1002, 1002.5]))
     idx = MarketIndex.build(bids)
-    flags = market_flags(idx, bids, top=5)
+    flags = market_flags(idx, bids, top=10)
     tight = [f for f in flags if "TIGHT" in f.tenders and f.kind == "low_cv"]
     assert tight and isinstance(tight[0], Flag)
     assert tight[0].sentence.startswith("Bids in tender TIGHT are unusually close together")

@@ -7,6 +7,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from . import risk as R
+from .signals import signal_weight
+
+DOMINANCE_WEIGHT = 0.6
+
 TEMPLATES = {
     "low_cv": ("Bids in tender {tender} are unusually close together: the coefficient of "
                "variation is {cv:.1%}, lower than {pct:.0%} of comparable tenders in this market."),
@@ -61,30 +66,39 @@ def _names(xs, limit=8) -> str:
     return ", ".join(xs[:limit]) + (f" and {len(xs) - limit} more" if len(xs) > limit else "")
 
 
-def tender_flags(row: pd.Series, tender, *, pct_min: float = 0.9, step_tol: float = 0.01,
+def _screen_severity(pct) -> float:
+    """A screen flag weighs what its tail says alone (risk.screen_evidence): never red."""
+    return float(R.screen_evidence(1.0 - pct))
+
+
+def tender_flags(row: pd.Series, tender, *, pct_min: float = 0.9, step_tol: float = R.STEP_TOL,
                  cluster_tol: float = 0.03) -> list[Flag]:
-    """Flags for one row of ``MarketIndex.table``."""
+    """Flags for one row of ``MarketIndex.table``.  Severity is the evidence the flag
+    adds to the tender's risk on its own."""
     out = []
     g = row.get
+    w = R.PATTERN_WEIGHTS
     if g("p_cv", np.nan) >= pct_min:
-        out.append(_flag("low_cv", g("p_cv"), [tender], tender=tender, cv=g("cv"), pct=g("p_cv")))
+        out.append(_flag("low_cv", _screen_severity(g("p_cv")), [tender], tender=tender, cv=g("cv"), pct=g("p_cv")))
     if g("p_spd", np.nan) >= pct_min:
-        out.append(_flag("low_spread", g("p_spd"), [tender], tender=tender, spd=g("spd"), pct=g("p_spd")))
+        out.append(_flag("low_spread", _screen_severity(g("p_spd")), [tender], tender=tender, spd=g("spd"),
+                         pct=g("p_spd")))
     if g("p_rd", np.nan) >= pct_min:
-        out.append(_flag("high_rd", g("p_rd"), [tender], tender=tender, rd=g("rd"), pct=g("p_rd")))
+        out.append(_flag("high_rd", _screen_severity(g("p_rd")), [tender], tender=tender, rd=g("rd"), pct=g("p_rd")))
     for k in (4, 3):
         if g(f"p_sub{k}_cv_mean", np.nan) >= pct_min and g(f"sub{k}_cv_min", np.nan) < 0.01:
-            out.append(_flag("subgroup", g(f"p_sub{k}_cv_mean"), [tender], tender=tender, k=k,
+            out.append(_flag("subgroup", _screen_severity(g(f"p_sub{k}_cv_mean")), [tender], tender=tender, k=k,
                              cv=g(f"sub{k}_cv_min")))
             break
     if g("identical", 0) >= 2:
-        out.append(_flag("identical", 0.5, [tender], tender=tender, count=g("identical")))
-    if g("step_cv_arith", np.inf) < step_tol:
-        out.append(_flag("step_arith", 0.4, [tender], tender=tender, cv=g("step_cv_arith")))
-    if g("step_cv_geom", np.inf) < step_tol:
-        out.append(_flag("step_geom", 0.4, [tender], tender=tender, cv=g("step_cv_geom")))
+        out.append(_flag("identical", w["identical"], [tender], tender=tender, count=g("identical")))
+    steps = g("n_bids", 0) >= R.STEP_MIN_BIDS
+    if steps and g("step_cv_arith", np.inf) < step_tol:
+        out.append(_flag("step_arith", w["step_arith"], [tender], tender=tender, cv=g("step_cv_arith")))
+    if steps and g("step_cv_geom", np.inf) < step_tol:
+        out.append(_flag("step_geom", w["step_geom"], [tender], tender=tender, cv=g("step_cv_geom")))
     if g("reserve_round", 0) >= 2:
-        out.append(_flag("reserve_round", 0.3, [tender], tender=tender, count=g("reserve_round")))
+        out.append(_flag("reserve_round", w["reserve_round"], [tender], tender=tender, count=g("reserve_round")))
     if g("cluster_above", 0) >= 1.0 and g("n_bids", 0) >= 3:
         out.append(_flag("cluster_above", 0.3, [tender], tender=tender, share=g("cluster_above"),
                          tol=cluster_tol))
@@ -105,12 +119,15 @@ def group_flags(groups: pd.DataFrame, min_score: float = 0.5) -> list[Flag]:
 def signal_flags(identities: pd.DataFrame) -> list[Flag]:
     out = []
     for _, r in identities.iterrows():
+        weight = signal_weight(r["signal"], r["scope"])
+        if weight <= 0:   # e.g. a common name across the market: not evidence
+            continue
         if r["scope"] == "tender":
-            out.append(_flag("shared_identity_tender", 0.9, r["tenders"], r["bidders"],
+            out.append(_flag("shared_identity_tender", weight, r["tenders"], r["bidders"],
                              tender=r["tenders"][0], bidders=_names(r["bidders"]),
                              signal=r["signal"].replace("_", " "), value=r["value"]))
         else:
-            out.append(_flag("shared_identity_market", 0.5, r["tenders"], r["bidders"],
+            out.append(_flag("shared_identity_market", weight, r["tenders"], r["bidders"],
                              bidders=_names(r["bidders"]), signal=r["signal"].replace("_", " "),
                              value=r["value"], n_tenders=len(r["tenders"])))
     return out
@@ -119,7 +136,8 @@ def signal_flags(identities: pd.DataFrame) -> list[Flag]:
 def red_flags(dominance: pd.DataFrame, disq: pd.DataFrame, splits: pd.DataFrame) -> list[Flag]:
     out = []
     for _, r in dominance.iterrows():
-        out.append(_flag("buyer_dominance", r["share"], r["tender_ids"], [r["bidder_id"]],
+        # a specialised supplier can win most of one buyer's tenders honestly: a lead, not red
+        out.append(_flag("buyer_dominance", DOMINANCE_WEIGHT * r["share"], r["tender_ids"], [r["bidder_id"]],
                          bidder=r["bidder_id"], wins=int(r["wins"]), tenders=int(r["tenders"]),
                          buyer=r["buyer_id"], share=r["share"]))
     for _, r in disq.iterrows():

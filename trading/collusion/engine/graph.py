@@ -112,10 +112,10 @@ def group_stats(bids: pd.DataFrame, g: nx.Graph, member_of: dict, *,
         w = wins.get(gid, pd.Series(dtype=float))
         w = w.reindex(mem, fill_value=0).to_numpy(float) if len(w) else np.zeros(k)
         tot = w.sum()
-        if tot >= 2 and k > 1:
+        if tot >= 2 and k > 1 and (w > 0).sum() > 1:
             p = w[w > 0] / tot
-            rotation = float(-(p * np.log(p)).sum() / np.log(min(k, tot)))
-        else:
+            rotation = float((p * np.log(1.0 / p)).sum() / np.log(min(k, tot)))
+        else:   # one winner (or none): no rotation, and no -0.0 from the entropy of one
             rotation = 0.0
         sb = shared_bids.get(gid, pd.Series(dtype=float))
         sb = sb.reindex(mem, fill_value=0) if len(sb) else pd.Series(0, index=mem)

@@ -12,14 +12,17 @@ from . import risk as R
 from .features import tender_features
 from .signals import shared_identities, tender_signal_evidence
 
-GROUP_WEIGHT = 0.6   # how much a suspicious group's score counts in the noisy-OR
+GROUP_WEIGHT = 0.7   # a perfect group alone: yellow; with any other evidence: red
 EXTRA_PERCENTILES = ("diffp", "skew", "kurt", "ks")  # market-relative, for the model only
-GROUP_FLOOR = 0.3    # group scores below this are ordinary market structure
+GROUP_FLOOR = 0.5    # below this (the group flag line) a community is ordinary market structure
+GROUP_FULL = 0.9     # a group scoring this or more counts with its full weight
+# calibration columns: derived from screen_risk, so no new information for the model
+CALIBRATION_COLUMNS = ("screen_p", "screen_evidence", "group_evidence")
 
 
 def group_evidence(grp_score) -> np.ndarray:
     g = np.asarray(grp_score, float)
-    return GROUP_WEIGHT * np.clip((g - GROUP_FLOOR) / (1 - GROUP_FLOOR), 0, 1)
+    return GROUP_WEIGHT * np.clip((g - GROUP_FLOOR) / (GROUP_FULL - GROUP_FLOOR), 0, 1)
 
 
 @dataclass
@@ -37,6 +40,8 @@ class MarketIndex:
               min_cobids: int = 2, max_tender_size: int = 50, graph: bool = True) -> "MarketIndex":
         feats = tender_features(bids, max_subsets=max_subsets, seed=seed)
         ref = R.Reference.build(feats)
+        # how suspicious the screens of a tender are, against this market's tenders
+        ref.add("screen_risk", R.screen_risk(R.suspicion_percentiles(feats, ref)), feats["n_bids"].to_numpy())
         if graph:
             groups, member_of, _ = G.find_groups(bids, min_cobids=min_cobids,
                                                  max_tender_size=max_tender_size, seed=seed)
@@ -47,14 +52,16 @@ class MarketIndex:
         idx.table = idx.evaluate(bids, feats)
         return idx
 
-    def evaluate(self, bids: pd.DataFrame, feats: pd.DataFrame | None = None) -> pd.DataFrame:
-        """Feature table + percentiles + evidence + risk for the tenders in ``bids``."""
+    def evaluate(self, bids: pd.DataFrame, feats: pd.DataFrame | None = None,
+                 identities: pd.DataFrame | None = None) -> pd.DataFrame:
+        """Feature table + percentiles + evidence + risk for the tenders in ``bids``
+        (``identities``: the findings to use instead of the stored market's)."""
         if feats is None:
             feats = tender_features(bids, max_subsets=self.max_subsets, seed=self.seed)
         pct = R.suspicion_percentiles(feats, self.reference)
         pat = R.pattern_evidence(feats)
         grp = G.tender_group_features(bids, self.member_of, self.groups).reindex(feats.index)
-        sig = tender_signal_evidence(self.identities, feats.index)
+        sig = tender_signal_evidence(self.identities if identities is None else identities, feats.index, bids)
         sr = R.screen_risk(pct)
         extra = pd.DataFrame({f"q_{sc}": self.reference.percentile(sc, feats[sc].to_numpy(float),
                                                                   feats["n_bids"].to_numpy())
@@ -66,7 +73,10 @@ class MarketIndex:
         t["grp_id"] = grp["grp_id"].fillna(-1).astype(int)
         t["signal_evidence"] = sig
         t["screen_risk"] = sr
-        t["risk"] = R.combine(sr, pat, group_evidence(t["grp_score"]), sig)
+        t["screen_p"] = R.screen_tail(self.reference, sr.to_numpy(), feats["n_bids"].to_numpy())
+        t["screen_evidence"] = R.screen_evidence(t["screen_p"])
+        t["group_evidence"] = group_evidence(t["grp_score"])
+        t["risk"] = R.combine(t["screen_evidence"], pat, t["group_evidence"], sig)
         return t
 
 
@@ -77,12 +87,8 @@ def market_table(bids: pd.DataFrame, **kw) -> pd.DataFrame:
 def score_tender(index: MarketIndex, tender_bids: pd.DataFrame) -> pd.Series:
     """Score one (or a few) new tenders against a stored market: returns the row(s) of the
     evaluated table (``risk``, ``screen_risk``, percentiles, evidence).  Uses the stored
-    reference and groups; identities are re-checked inside the new tender only."""
-    t = index.evaluate(tender_bids)
-    ids = shared_identities(tender_bids)
-    if not ids.empty:
-        local = tender_signal_evidence(ids[ids["scope"] == "tender"], t.index)
-        t["signal_evidence"] = np.maximum(t["signal_evidence"], local)
-        t["risk"] = R.combine(t["screen_risk"], t["pattern_evidence"],
-                              group_evidence(t["grp_score"]), t["signal_evidence"])
-    return t
+    reference and groups; identifiers shared inside the new tender count, and so do
+    two of its bidders known to share one elsewhere in the market."""
+    local = shared_identities(tender_bids)
+    ids = pd.concat([index.identities, local[local["scope"] == "tender"]], ignore_index=True)
+    return index.evaluate(tender_bids, identities=ids)

@@ -1,6 +1,9 @@
 """Optional supervised model: an ensemble of random forest and gradient boosting on
 screens, subgroup screens, price patterns, market-relative percentiles and co-bidding
-group features.  All features are computed from bids alone."""
+group features.  All features are computed from bids alone.
+
+scikit-learn is imported when a model is trained or used, not with the engine: the web
+application imports the engine at start-up and never needs it there."""
 from __future__ import annotations
 
 import pickle
@@ -8,10 +11,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sklearn.ensemble import ExtraTreesClassifier, HistGradientBoostingClassifier, RandomForestClassifier
 
 from .features import tender_labels
-from .market import market_table
+from .market import CALIBRATION_COLUMNS, market_table
 
 FORMAT_VERSION = 1
 
@@ -25,6 +27,7 @@ class Model:
     positive_rate: float = 0.0
 
     def predict(self, table: pd.DataFrame) -> np.ndarray:
+        from sklearn.ensemble import HistGradientBoostingClassifier
         X = table.reindex(columns=self.features).to_numpy(float)
         X = np.where(np.isfinite(X), X, np.nan)
         ps = []
@@ -54,7 +57,7 @@ def feature_columns(table: pd.DataFrame, subgroups: str = "compact") -> list:
     mean and min: on the development files the full set added noise, not signal) or 'none'."""
     out = []
     for c in table.columns:
-        if c in ("risk", "screen_risk", "grp_id", "band"):
+        if c in ("risk", "screen_risk", "grp_id", "band") or c in CALIBRATION_COLUMNS:
             continue
         if c.startswith("sub") and (subgroups == "none" or (subgroups == "compact" and c not in COMPACT_SUBGROUPS)):
             continue
@@ -65,6 +68,8 @@ def feature_columns(table: pd.DataFrame, subgroups: str = "compact") -> list:
 def train(bids: pd.DataFrame, *, seed: int = 0, n_estimators: int = 300, n_jobs: int = 1,
           subgroups: str = "compact") -> Model:
     """Fit on a canonical bid table with a ``collusive`` column."""
+    from sklearn.ensemble import ExtraTreesClassifier, HistGradientBoostingClassifier, RandomForestClassifier
+
     if "collusive" not in bids:
         raise ValueError("training bids need a 'collusive' column")
     table = market_table(bids.drop(columns="collusive"))

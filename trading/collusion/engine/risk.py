@@ -9,9 +9,20 @@ between the winner and tightly packed losers (high RD) are suspicious; the subgr
 versions catch incomplete cartels.
 
 screen_risk = mean of the available directional percentiles (0.5 when a tender has too
-few bids for any screen); risk = noisy-OR of screen_risk with pattern, group and
-signal evidence, so hard evidence (identical prices, a cohesive rotating group, shared
-IP) raises risk without being averaged away.  Risk is in [0, 1].
+few bids for any screen).  It is a ranking, not a probability: about half of any market
+sits above 0.5.  Calibration turns it into evidence:
+
+- ``screen_p`` = share of comparable tenders (same bid-count bin) of this market whose
+  screens are at least as suspicious: an empirical tail probability, uniform over an
+  ordinary competitive market whatever its size, prices or number of bids;
+- screen evidence = ``SCREEN_WEIGHT * (1 - screen_p ** SCREEN_SHARPNESS)``: strictly
+  decreasing in ``screen_p`` (the ranking is kept), reaching the yellow line only in
+  the top ``SCREEN_YELLOW_TAIL`` of comparable tenders and never the red one.
+
+risk = noisy-OR of the screen evidence with pattern, group and signal evidence.  Every
+single line of evidence is capped below the red line (0.8): red needs two independent
+lines that agree (extreme screens and a cohesive group, two identifiers shared in one
+tender, ...).  Risk is in [0, 1].
 """
 from __future__ import annotations
 
@@ -24,8 +35,12 @@ N_BINS = (1, 2, 3, 4, 5, 7, 10, 15)          # left edges of bid-count bins
 COMPONENTS = {"cv": -1, "spd": -1, "rd": +1,   # -1: low is suspicious
               "sub3_cv_mean": -1, "sub4_cv_mean": -1}
 BANDS = (0.6, 0.8)                             # blue < 0.6 <= yellow < 0.8 <= red
+SCREEN_WEIGHT = 0.75                           # the most screens alone can say: yellow, not red
+SCREEN_YELLOW_TAIL = 0.025                     # screens alone reach yellow in this top share
+SCREEN_SHARPNESS = float(np.log(1 - BANDS[0] / SCREEN_WEIGHT) / np.log(SCREEN_YELLOW_TAIL))
 PATTERN_WEIGHTS = {"identical": 0.5, "step_arith": 0.4, "step_geom": 0.4, "reserve_round": 0.3}
 STEP_TOL = 0.01
+STEP_MIN_BIDS = 4    # two equal gaps (3 bids) happen by chance about once in a hundred tenders
 
 
 def n_bin(n) -> np.ndarray:
@@ -42,17 +57,20 @@ class Reference:
     @classmethod
     def build(cls, feats: pd.DataFrame, screens=None, min_ref: int = 30) -> "Reference":
         ref = cls(min_ref=min_ref)
-        bins = n_bin(feats["n_bids"].to_numpy())
         for sc in screens or list(COMPONENTS) + ["cv", "spd", "diffp", "rd", "kurt", "skew", "ks"]:
-            if sc not in feats:
-                continue
-            v = feats[sc].to_numpy(float)
-            ref.overall[sc] = np.sort(v[np.isfinite(v)])
-            for b in np.unique(bins):
-                vb = v[(bins == b) & np.isfinite(v)]
-                if len(vb) >= min_ref:
-                    ref.by_bin[(sc, int(b))] = np.sort(vb)
+            if sc in feats:
+                ref.add(sc, feats[sc].to_numpy(float), feats["n_bids"].to_numpy())
         return ref
+
+    def add(self, screen: str, values, n_bids) -> None:
+        """Reference distribution of one more column (e.g. ``screen_risk``)."""
+        v = np.asarray(values, float)
+        bins = n_bin(n_bids)
+        self.overall[screen] = np.sort(v[np.isfinite(v)])
+        for b in np.unique(bins):
+            vb = v[(bins == b) & np.isfinite(v)]
+            if len(vb) >= self.min_ref:
+                self.by_bin[(screen, int(b))] = np.sort(vb)
 
     def percentile(self, screen: str, values, n_bids) -> np.ndarray:
         """Mid-rank percentile in [0, 1]; NaN where the value is NaN."""
@@ -85,8 +103,9 @@ def pattern_evidence(feats: pd.DataFrame, step_tol: float = STEP_TOL) -> pd.Seri
     w = PATTERN_WEIGHTS
     keep = np.ones(len(feats))
     keep *= np.where(feats["identical"].to_numpy() >= 2, 1 - w["identical"], 1.0)
-    keep *= np.where(feats["step_cv_arith"].fillna(np.inf).to_numpy() < step_tol, 1 - w["step_arith"], 1.0)
-    keep *= np.where(feats["step_cv_geom"].fillna(np.inf).to_numpy() < step_tol, 1 - w["step_geom"], 1.0)
+    steps = feats["n_bids"].to_numpy() >= STEP_MIN_BIDS
+    keep *= np.where(steps & (feats["step_cv_arith"].fillna(np.inf).to_numpy() < step_tol), 1 - w["step_arith"], 1.0)
+    keep *= np.where(steps & (feats["step_cv_geom"].fillna(np.inf).to_numpy() < step_tol), 1 - w["step_geom"], 1.0)
     keep *= np.where(feats["reserve_round"].to_numpy() >= 2, 1 - w["reserve_round"], 1.0)
     return pd.Series(1 - keep, index=feats.index)
 
@@ -100,6 +119,17 @@ def combine(screen_risk, *evidence) -> np.ndarray:
 
 def screen_risk(pct: pd.DataFrame) -> pd.Series:
     return pct.mean(axis=1, skipna=True).fillna(0.5)
+
+
+def screen_tail(ref: Reference, screen_risk_values, n_bids) -> np.ndarray:
+    """``screen_p``: share of comparable tenders at least as suspicious (mid-rank)."""
+    return 1.0 - ref.percentile("screen_risk", screen_risk_values, n_bids)
+
+
+def screen_evidence(p) -> np.ndarray:
+    """Tail probability -> evidence in [0, SCREEN_WEIGHT), decreasing in ``p``."""
+    p = np.clip(np.nan_to_num(np.asarray(p, float), nan=1.0), 0.0, 1.0)
+    return SCREEN_WEIGHT * (1.0 - p ** SCREEN_SHARPNESS)
 
 
 def band(risk, thresholds=BANDS) -> np.ndarray:

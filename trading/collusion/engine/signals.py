@@ -30,16 +30,48 @@ def shared_identities(bids: pd.DataFrame, columns=SIGNAL_COLUMNS) -> pd.DataFram
     return pd.DataFrame(rows, columns=["scope", "signal", "value", "bidders", "tenders"])
 
 
-def tender_signal_evidence(findings: pd.DataFrame, tenders: pd.Index) -> pd.Series:
-    """0.9 for a tender where two bidders share an identity, 0.5 when two of its
-    bidders share one elsewhere in the market, else 0."""
+# Evidence of one shared identifier: (in one tender, across the market).  Each stays
+# below the red line alone; two identifiers shared in one tender corroborate each other
+# (IP and device: 1 - 0.4 * 0.4 = 0.84).  A person's name is not an identity (common
+# names collide by chance in any large market), so it counts little inside a tender and
+# not at all across the market.
+SIGNAL_WEIGHTS = {"bank_account": (0.7, 0.35), "attachment_hash": (0.7, 0.35), "device": (0.6, 0.3),
+                  "ip": (0.6, 0.3), "phone": (0.6, 0.3), "email": (0.6, 0.3), "project_manager": (0.35, 0.0)}
+DEFAULT_SIGNAL_WEIGHT = (0.6, 0.3)
+
+
+def signal_weight(signal: str, scope: str) -> float:
+    tender_w, market_w = SIGNAL_WEIGHTS.get(signal, DEFAULT_SIGNAL_WEIGHT)
+    return tender_w if scope == "tender" else market_w
+
+
+def tender_signal_evidence(findings: pd.DataFrame, tenders: pd.Index,
+                           bids: pd.DataFrame | None = None) -> pd.Series:
+    """Per tender, noisy-OR over identifiers of the strongest finding of each: a finding
+    in the tender itself, or (with ``bids``) two bidders of the tender that share an
+    identifier elsewhere in the market."""
     ev = pd.Series(0.0, index=tenders)
     if findings.empty:
         return ev
-    for _, f in findings.iterrows():
-        w = 0.9 if f["scope"] == "tender" else 0.5
-        idx = [t for t in f["tenders"] if t in ev.index]
-        ev.loc[idx] = np.maximum(ev.loc[idx], w)
+    f = findings.reset_index(drop=True)
+    f = f.assign(weight=[signal_weight(s, sc) for s, sc in zip(f["signal"], f["scope"])])
+    f = f[f["weight"] > 0]
+    local = f[f["scope"] == "tender"][["signal", "weight", "tenders"]].explode("tenders")
+    hits = [local.rename(columns={"tenders": "tender_id"})]
+    market = f[f["scope"] == "market"]
+    if bids is not None and len(market) and "bidder_id" in bids:
+        pairs = market[["signal", "weight", "bidders"]].reset_index(names="finding").explode("bidders")
+        present = bids[["tender_id", "bidder_id"]].dropna().drop_duplicates()
+        m = pairs.merge(present, left_on="bidders", right_on="bidder_id")
+        n = m.groupby(["tender_id", "finding"])["bidder_id"].transform("size")
+        hits.append(m[n >= 2][["tender_id", "signal", "weight"]])
+    h = pd.concat(hits, ignore_index=True)
+    h = h[h["tender_id"].isin(tenders)]
+    if h.empty:
+        return ev
+    strongest = h.groupby(["tender_id", "signal"])["weight"].max()
+    keep = (1.0 - strongest).groupby(level="tender_id").prod()
+    ev.loc[keep.index] = 1.0 - keep.to_numpy()
     return ev
 
 
