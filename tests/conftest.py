@@ -6,8 +6,6 @@ from nacl import pwhash
 
 from trading import sealing
 
-from tests.factories import make_user
-
 IN_CI = os.environ.get("CI", "").lower() == "true"
 _skipped = []
 
@@ -56,13 +54,23 @@ def chromium_path():
 
 
 @pytest.fixture(autouse=True)
-def _fast_and_isolated(settings, tmp_path, monkeypatch):
+def _fast_and_isolated(request, tmp_path, monkeypatch):
     # Personal keys at Argon2's minimum cost: tests make many and never attack them. The cost travels
     # with each locked key, so Daphne subprocesses still open them.
     monkeypatch.setattr(sealing, "HOLDER_KEY_COST", (pwhash.argon2id.OPSLIMIT_MIN, pwhash.argon2id.MEMLIMIT_MIN))
+    if not request.config.pluginmanager.hasplugin("django"):
+        return  # pure tests run with -p no:django
+    settings = request.getfixturevalue("settings")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.MEDIA_ROOT.mkdir()
+
+
+def make_user(role):
+    # imported here: the pure engine tests run without Django (-p no:django)
+    from tests.factories import make_user as make
+
+    return make(role)
 
 
 @pytest.fixture
