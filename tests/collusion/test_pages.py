@@ -26,6 +26,7 @@ def page_urls(o):
         reverse("collusion:group_graph", args=[o["group"].pk]),
         reverse("collusion:bidder", args=[o["bidder"].pk]),
         reverse("collusion:flag", args=[o["flag"].pk]),
+        reverse("collusion:flag_list", args=[o["report"].pk]) + f"?group={o['group'].pk}",
         reverse("collusion:cases"),
         reverse("collusion:case", args=[o["case"].pk]),
         reverse("collusion:report_pdf", args=[o["report"].pk]),

@@ -48,6 +48,9 @@ class TenderRisk(models.Model):
         ordering = ["-risk", "reference"]
         indexes = [models.Index(fields=["report", "-risk"])]
 
+    def __str__(self):
+        return _("Tender %(reference)s") % {"reference": self.reference}
+
 
 class GroupKind(models.TextChoices):
     COBIDDING = "cobidding", _("Co-bidding community")
@@ -87,6 +90,9 @@ class BidderRisk(models.Model):
 
     class Meta:
         ordering = ["-risk", "label"]
+
+    def __str__(self):
+        return self.label
 
 
 class Flag(models.Model):

@@ -1,5 +1,6 @@
 """Reads shared by the collusion pages, exports and commands."""
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from trading.accounts.permissions import authorize
@@ -37,6 +38,27 @@ def flags_for_tender(tender_risk):
 def flags_for_bidders(report, labels):
     labels = set(labels)
     return [f for f in report.flags.all() if labels & set(f.bidders)]
+
+
+def flags_about(report, group=None, tender=None, bidder=None):
+    """(the group, tender risk or bidder risk the flags are about or None, its flags)."""
+    if group:
+        about = get_object_or_404(GroupRisk, pk=_number(group), report=report)
+        return about, flags_for_bidders(report, about.members)
+    if tender:
+        about = get_object_or_404(TenderRisk, pk=_number(tender), report=report)
+        return about, flags_for_tender(about)
+    if bidder:
+        about = get_object_or_404(BidderRisk, pk=_number(bidder), report=report)
+        return about, flags_for_bidders(report, [about.label])
+    return None, list(report.flags.all())
+
+
+def _number(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
 
 
 def tender_risks_by_reference(report, references):

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("reports/run/", views.run_report, name="run_report"),
     path("reports/<int:pk>/", views.dashboard, name="report"),
+    path("reports/<int:pk>/flags/", views.flag_list, name="flag_list"),
     path("reports/<int:pk>/export.pdf", exports.report_pdf, name="report_pdf"),
     path("reports/<int:pk>/export.csv", exports.report_csv, name="report_csv"),
     path("tenders/<int:pk>/", views.tender_card, name="tender"),

@@ -2,6 +2,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -36,8 +37,18 @@ def _pattern_names():
     }
 
 
+FLAGS_SHOWN = 20       # on a tender, group or bidder page; the rest on the paginated list
+FLAGS_PER_PAGE = 50
+
+
 def _flag_rows(flags):
     return [{"flag": f, "label": kind_label(f.kind), "text": f.text} for f in flags]
+
+
+def _top_flags(flags, report, about, pk):
+    """The most severe flags (``flags`` come most severe first) and a link to all of them."""
+    url = reverse("collusion:flag_list", args=[report.pk]) + f"?{about}={pk}"
+    return {"flags": _flag_rows(flags[:FLAGS_SHOWN]), "flags_total": len(flags), "flags_url": url}
 
 
 @login_required
@@ -76,7 +87,8 @@ def tender_card(request, pk):
     bids = [{**b, "bidder_risk": bidders.get(b.get("bidder"))} for b in tr.bids]
     return render(request, "collusion/tender.html", {
         "tr": tr, "screens": screens, "patterns": patterns, "group": group, "bids": bids,
-        "flags": _flag_rows(selectors.flags_for_tender(tr)), "can_manage": allowed(request.user, "case.manage"),
+        **_top_flags(selectors.flags_for_tender(tr), tr.report, "tender", tr.pk),
+        "can_manage": allowed(request.user, "case.manage"),
         "cases": selectors.open_cases_about(tr.report, tender_risk=tr),
     })
 
@@ -111,11 +123,11 @@ def group_page(request, pk):
                                      for t in timeline]} for m in group.members]
     tenders = selectors.tender_risks_by_reference(group.report, [t["tender"] for t in timeline])
     columns = [{**t, "risk": tenders.get(t["tender"])} for t in timeline]
-    flags = _flag_rows(selectors.flags_for_bidders(group.report, group.members))
     return render(request, "collusion/group.html", {
         "group": group, "graph": graph, "matrix": matrix, "timeline_rows": rows, "timeline_columns": columns,
         "winner_sequence": [t["winner"] for t in timeline if t["winner"] in group.members],
-        "flags": flags, "can_manage": allowed(request.user, "case.manage"),
+        **_top_flags(selectors.flags_for_bidders(group.report, group.members), group.report, "group", group.pk),
+        "can_manage": allowed(request.user, "case.manage"),
         "cases": selectors.open_cases_about(group.report, group=group),
         "identities": [{**i, "signal": signal_label(i["signal"])}
                        for i in group.figures.get("shared_identities") or []],
@@ -132,7 +144,22 @@ def bidder_page(request, pk):
     bidder = selectors.get_bidder(request.user, pk)
     return render(request, "collusion/bidder.html", {
         "bidder": bidder, "tenders": selectors.tenders_of_bidder(bidder),
-        "flags": _flag_rows(selectors.flags_for_bidders(bidder.report, [bidder.label])),
+        **_top_flags(selectors.flags_for_bidders(bidder.report, [bidder.label]), bidder.report, "bidder", bidder.pk),
+    })
+
+
+@login_required
+def flag_list(request, pk):
+    """Every flag about one tender, group or bidder of a report, most severe first."""
+    report = selectors.report_or_latest(request.user, pk)
+    about, flags = selectors.flags_about(report, group=request.GET.get("group"),
+                                         tender=request.GET.get("tender"), bidder=request.GET.get("bidder"))
+    page = Paginator(flags, FLAGS_PER_PAGE).get_page(request.GET.get("page"))
+    key = next(((k, request.GET[k]) for k in ("group", "tender", "bidder") if request.GET.get(k)), None)
+    about_url = reverse(f"collusion:{key[0]}", args=[about.pk]) if about is not None else None
+    return render(request, "collusion/flags.html", {
+        "report": report, "about": about, "about_url": about_url, "page": page, "flags": _flag_rows(page.object_list),
+        "query": f"{key[0]}={key[1]}&" if key else "", "can_manage": allowed(request.user, "case.manage"),
     })
 
 
