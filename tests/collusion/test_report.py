@@ -78,13 +78,25 @@ def test_a_person_needs_the_right_role_to_run_a_report(db, contractor, disciplin
     assert run_report(Caller(user=admin_user)).created_by == admin_user
 
 
-def test_demo_market_cartels_are_among_the_top_ten_groups(db):
+def test_demo_market_cartels_are_among_the_top_ten_groups_and_red_means_cartel(db):
     seed, contractors, tenders = 2024, 160, 700
     demo.load(seed=seed, contractors=contractors, tenders=tenders, live=False)
     planted = generate(seed=seed, contractors=contractors, tenders=tenders)
     names = dict(Organisation.objects.values_list("external_ref", "name"))
     report = run_report(Caller.system())
-    ring = found_among_top(report, {names[r] for r in planted.rotation_ring})
+    ring_names, cover_name = {names[r] for r in planted.rotation_ring}, names[planted.cover_pair[1]]
+    ring = found_among_top(report, ring_names)
     pair = found_among_top(report, {names[r] for r in planted.cover_pair})
     assert ring is not None, [g.members for g in report.groups.all()[:10]]
     assert pair is not None, [g.members for g in report.groups.all()[:10]]
+    # bands mean something: red is a minority and almost only the rigged tenders
+    risks = list(report.tender_risks.all())
+    bidders = {t.reference: {b["bidder"] for b in t.bids} for t in risks}
+    rotation = {r for r, who in bidders.items() if len(who & ring_names) >= 2}
+    cover = {r for r, who in bidders.items() if cover_name in who}
+    red = {t.reference for t in risks if t.band == "red"}
+    yellow = {t.reference for t in risks if t.band == "yellow"}
+    assert len(red) / len(risks) <= 0.25 and len(yellow) / len(risks) <= 0.15   # 139 of 700 are rigged
+    assert len(red & (rotation | cover)) / len(red) >= 0.9                       # measured 1.00
+    assert len(red & rotation) >= 0.7 * len(rotation) and len(red & cover) >= 0.7 * len(cover)
+    assert report.summary["red"] == len(red)

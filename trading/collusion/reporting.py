@@ -20,6 +20,7 @@ KEPT = SCREENS + (
     "cluster_above", "sub3_cv_mean", "sub3_cv_min", "sub4_cv_mean", "sub4_cv_min",
     "p_cv", "p_spd", "p_rd", "p_sub3_cv_mean", "p_sub4_cv_mean",
     "pattern_evidence", "grp_members", "grp_score", "signal_evidence", "screen_risk",
+    "screen_p", "screen_evidence", "group_evidence",
 )
 TIMELINE_LIMIT = 300
 # firms linked through shared identities form a group of their own up to this size;
