@@ -4,7 +4,8 @@
 #   start_stack WORK_DIR      starts everything; sets STACK_URL, DAPHNE_PORTS, DAPHNE_PIDS, NGINX_DIR
 #   stop_stack WORK_DIR       stops what start_stack started (safe to call twice)
 #
-# Settings: PORT (nginx, default a free port), DAPHNE_WORKERS (default 2), DEMO (1 loads the demo market).
+# Settings: PORT (nginx, default a free port), DAPHNE_WORKERS (default 2), DEMO (1 loads the demo market),
+# DB_POOL_MAX_SIZE (PostgreSQL connections per worker, default 16; 0 turns the pool off).
 
 write_nginx_conf() {
   local dir=$1 port=$2 static=$3
@@ -32,7 +33,10 @@ http {
   upstream sunlight {
     # Every worker serves pages, the API and websockets; a dead worker is skipped
     # and its websocket clients reconnect to the others.
-$servers    keepalive 64;
+$servers    # Idle connections kept open to the workers, so requests do not pay a TCP handshake each.
+    keepalive 64;
+    keepalive_requests 100000;
+    keepalive_timeout 60s;
   }
   map \$http_upgrade \$connection_upgrade { default upgrade; '' ''; }
 
@@ -84,6 +88,8 @@ start_stack() {
   export CSRF_TRUSTED_ORIGINS="http://127.0.0.1:$PORT,http://localhost:$PORT"
   # 0: under ASGI, Django opens a connection per request thread and kept ones pile up (max_connections).
   export CONN_MAX_AGE=${CONN_MAX_AGE:-0}
+  # Instead, each worker keeps a pool of connections and requests wait for one (the pool needs CONN_MAX_AGE 0).
+  export DB_POOL_MAX_SIZE=${DB_POOL_MAX_SIZE:-16}
   export DEBUG=0
   mkdir -p "$SUNLIGHT_VAR_DIR"
   $py manage.py migrate --no-input -v 0

@@ -97,6 +97,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The test database is a file, not memory, so live tests can run Daphne in a subprocess against it
     # (one file per test process: parallel runs do not share it).
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test_sunlight_{os.getpid()}.sqlite3")}
+elif int(os.environ.get("DB_POOL_MAX_SIZE", "0")) > 0:
+    # Under ASGI every request runs in a thread of its own, and without a pool each opens (and
+    # closes) a PostgreSQL connection: a rush of requests exhausts max_connections and costs a
+    # backend fork per request. The pool bounds connections per worker process; a request waits
+    # up to DB_POOL_TIMEOUT seconds for one, then gets the clean 503. Needs CONN_MAX_AGE=0.
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": int(os.environ.get("DB_POOL_MIN_SIZE", "4")),
+        "max_size": int(os.environ["DB_POOL_MAX_SIZE"]),
+        "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "20")),
+    }
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
