@@ -14,12 +14,9 @@ def record(caller, action, obj=None, *, embargo="", **summary):
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record must run inside the service's transaction")
-    head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
     user = caller.user if caller.user.is_authenticated else None
     organisation = getattr(user, "organisation", None)
     fields = dict(
-        seq=head.last_seq + 1,
-        at=timezone.now(),
         actor_label=user.get_username() if user else "anonymous",
         organisation_label=str(organisation) if organisation else "",
         ip=caller.ip or "",
@@ -29,6 +26,9 @@ def record(caller, action, obj=None, *, embargo="", **summary):
         summary=json.loads(json.dumps(summary, default=str)),
         embargo=embargo,
     )
+    # The head is one row every write on the platform locks until its commit: lock it last.
+    head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
+    fields.update(seq=head.last_seq + 1, at=timezone.now())
     fields["hash"] = entry_hash(head.last_hash, fields["seq"], fields["at"].isoformat(), fields["actor_label"],
                                 fields["organisation_label"], fields["ip"], action, fields["object_type"],
                                 fields["object_id"], fields["summary"], embargo)

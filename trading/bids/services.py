@@ -3,17 +3,24 @@
 The deadline is checked inside the transaction, after locking the tender row,
 against `trading.tenders.clock` (the one clock). On SQLite the IMMEDIATE
 transaction takes the write lock at BEGIN, so check and insert see one state.
+
+A submission holds the tender row in share mode (PostgreSQL): the deadline and status cannot
+change, nor the opening start, until it commits, yet submissions to the same tender proceed side
+by side. Each bidder's submissions queue on its organisation row (versions, one active bid).
+Platform-wide only are the receipt counter and the audit chain head; they are taken last, just
+before commit, and sealing happens before any lock (see bench/README.md "Deadline rush").
 """
 import uuid
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from trading import sealing
+from trading.accounts.models import Organisation
 from trading.accounts.permissions import authorize
 from trading.audit import embargo as audit_embargo
 from trading.audit.services import record
@@ -52,6 +59,30 @@ def _lock_tender(tender_id):
     return tender
 
 
+def _share_lock_tender(tender_id):
+    """The tender, locked against changes (deadline, status, opening) but not against other submissions."""
+    found = Tender.objects.exclude(status=TenderStatus.DRAFT).filter(pk=tender_id)
+    if connection.vendor == "postgresql":
+        sql, params = found.query.sql_with_params()
+        found = Tender.objects.raw(f"{sql} FOR SHARE", params)
+    tender = next(iter(found), None) if tender_id else None
+    if tender is None:
+        raise ValidationError({"tender": _("No such tender.")})
+    return tender
+
+
+def _lock_bidder(organisation):
+    """One submission per bidder at a time: versions count up and one bid stays active."""
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).values_list("pk", flat=True).first()
+
+
+def _tender_public_key(tender_id):
+    # Read without a lock: the key is made when the tender is published and never changes.
+    public_key = TenderKey.objects.filter(tender_id=tender_id).values_list("public_key", flat=True).first() \
+        if tender_id else None
+    return bytes(public_key) if public_key is not None else None
+
+
 def _require_open_for_bids(tender, now):
     if tender.status != TenderStatus.PUBLISHED or tender.deadline is None:
         raise ValidationError({"tender": _("This tender is not open for bids (status: %(status)s).")
@@ -63,10 +94,15 @@ def _require_open_for_bids(tender, now):
 
 
 def _next_receipt_seq():
-    counter, _created = ReceiptCounter.objects.select_for_update().get_or_create(pk=1)
-    counter.last_seq += 1
-    counter.save(update_fields=["last_seq"])
-    return counter.last_seq
+    """Lock the platform-wide counter and take the next number in one statement (held until commit)."""
+    table = connection.ops.quote_name(ReceiptCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET last_seq = last_seq + 1 WHERE id = 1 RETURNING last_seq")
+        row = cursor.fetchone()
+    if row is None:  # the very first receipt of the platform
+        ReceiptCounter.objects.get_or_create(pk=1)
+        return _next_receipt_seq()
+    return row[0]
 
 
 def submit_bid(caller, tender_id, data, attachments=(), client_key=""):
@@ -86,26 +122,26 @@ def submit_bid(caller, tender_id, data, attachments=(), client_key=""):
             # A retry whose body was lost or changed still gets its original answer.
             return _replay(caller, organisation, tender_id, client_key)
         raise exc
+    tender_id = bid_content.as_row_id(tender_id)
+    # Sealing is the costly part: done before the transaction, so no lock waits on it.
+    public_key = _tender_public_key(tender_id)
+    if public_key is not None:
+        sealed = bid_content.seal_content(public_key, content)
+        sealed_files = [bid_content.seal_attachment(public_key, f) for f in files]
+    content = files = None  # plaintext goes no further than this line
     written = []
     try:
         with transaction.atomic():
-            try:
-                tender = _lock_tender(tender_id)
-            except Http404:
-                raise ValidationError({"tender": _("No such tender.")}) from None
+            tender = _share_lock_tender(tender_id)
+            _lock_bidder(organisation)
             if client_key:
                 existing = _existing_for_key(organisation, client_key, tender)
                 if existing:
                     return Submission(existing, existing.receipt, created=False)
             now = clock.now()
             _require_open_for_bids(tender, now)
-            tender_key = TenderKey.objects.filter(tender=tender).first()
-            if tender_key is None:
+            if public_key is None:
                 raise ValidationError({"tender": _("This tender has no sealing key; bids cannot be accepted.")})
-            public_key = bytes(tender_key.public_key)
-            sealed = bid_content.seal_content(public_key, content)
-            sealed_files = [bid_content.seal_attachment(public_key, f) for f in files]
-            content = files = None  # plaintext goes no further than this line
 
             previous = (Bid.objects.select_for_update()
                         .filter(tender=tender, bidder=organisation, status=BidStatus.ACTIVE).first())
@@ -130,6 +166,7 @@ def submit_bid(caller, tender_id, data, attachments=(), client_key=""):
                 attachment.sealed_file.save(name, ContentFile(ciphertext), save=False)
                 attachment.save()
                 digests.append(attachment.digest)
+            # From here to commit, every submission on the platform waits in line: keep it short.
             seq = _next_receipt_seq()
             payload = receipts.build_payload(tender=tender, bid=bid, attachment_digests=digests, seq=seq,
                                              server_time=now)
