@@ -137,14 +137,20 @@ def client_process(urls, origin, first_seq, count, ready, go, results):
     raise_file_limit()
     from websockets.asyncio.client import connect
 
-    latencies = []
+    latencies, failures = [], []
     last = first_seq + count - 1
 
     async def watch(url, gate, connected):
-        async with gate:
-            ws = await connect(url, origin=origin, open_timeout=300, ping_interval=None, max_queue=None)
-            if "/ws/opening/" in url:
-                assert json.loads(await ws.recv())["type"] == "snapshot"  # ready only once the snapshot is in
+        while True:  # a handshake refused under load is retried; the figure is about delivery, not connecting
+            try:
+                async with gate:
+                    ws = await connect(url, origin=origin, open_timeout=300, ping_interval=None, max_queue=None)
+                    if "/ws/opening/" in url:
+                        assert json.loads(await ws.recv())["type"] == "snapshot"  # ready once the snapshot is in
+                break
+            except Exception:
+                failures.append(1)
+                await asyncio.sleep(0.5)
         connected.append(1)
         async for raw in ws:
             arrival = time.time()
