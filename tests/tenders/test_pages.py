@@ -175,3 +175,13 @@ def test_pages_are_translated(client, entity_user):
     client.cookies["django_language"] = "zh-hans"
     body = client.get(reverse("tenders:list"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert re.search(r'<html lang="zh-hans"', body)
+
+
+def test_announcement_leads_to_the_opening_hall(client, entity_user, supervisor):
+    tender = published_tender(entity_user)
+    hall, supervise = reverse("realtime:hall", args=[tender.pk]), reverse("realtime:supervise", args=[tender.pk])
+    public_page = client.get(reverse("tenders:detail", args=[tender.pk])).content.decode()
+    assert hall in public_page and supervise not in public_page
+    assert client.get(hall).status_code == 200
+    supervisor_page = login(client, supervisor).get(reverse("tenders:detail", args=[tender.pk])).content.decode()
+    assert supervise in supervisor_page
