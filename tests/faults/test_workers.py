@@ -11,9 +11,7 @@ import pytest
 from channels.db import database_sync_to_async
 
 from tests.faults.live import FailoverWatcher, kill_worker, private_redis
-from tests.opening.builders import ceremony
-from tests.realtime.helpers import token_for
-from tests.realtime.live import daphne
+from tests.realtime.live import ceremony_with_tokens, daphne
 from tests.realtime.test_live import drive, seqs
 
 pytestmark = [pytest.mark.live, pytest.mark.django_db(transaction=True), pytest.mark.asyncio,
@@ -22,9 +20,7 @@ pytestmark = [pytest.mark.live, pytest.mark.django_db(transaction=True), pytest.
 
 @pytest.fixture
 def live_ceremony(transactional_db):
-    c = ceremony(is_public=True)
-    c.tokens = {user.pk: token_for(user) for user in [c.host, *c.supervisors, *c.bidders]}
-    return c
+    return ceremony_with_tokens()
 
 
 async def watch(c, first, second, dead, per_worker=10):

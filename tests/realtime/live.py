@@ -18,6 +18,16 @@ from websockets.asyncio.client import connect as ws_connect
 _ids = itertools.count(1)
 
 
+def ceremony_with_tokens():
+    """A public ceremony ready to open, with an API token for every participant (websocket clients use them)."""
+    from tests.opening.builders import ceremony
+    from tests.realtime.helpers import token_for
+
+    c = ceremony(is_public=True)
+    c.tokens = {user.pk: token_for(user) for user in [c.host, *c.supervisors, *c.bidders]}
+    return c
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -7,9 +7,7 @@ from channels.db import database_sync_to_async
 from trading.bids.opening.models import OpeningEvent
 
 from tests.bids.builders import HOLDER_PASSPHRASE
-from tests.opening.builders import ceremony
-from tests.realtime.helpers import token_for
-from tests.realtime.live import Actor, Watcher, daphne
+from tests.realtime.live import Actor, Watcher, ceremony_with_tokens, daphne
 
 pytestmark = [pytest.mark.live, pytest.mark.django_db(transaction=True), pytest.mark.asyncio,
               pytest.mark.timeout(120)]
@@ -17,9 +15,7 @@ pytestmark = [pytest.mark.live, pytest.mark.django_db(transaction=True), pytest.
 
 @pytest.fixture
 def live_ceremony(transactional_db):
-    c = ceremony(is_public=True)
-    c.tokens = {user.pk: token_for(user) for user in [c.host, *c.supervisors, *c.bidders]}
-    return c
+    return ceremony_with_tokens()
 
 
 def seqs(tender, audiences):
