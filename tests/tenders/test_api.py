@@ -43,6 +43,16 @@ def test_public_list_filters_and_hides_drafts(entity_user):
     assert api().get("/api/tenders/not-a-number/").status_code == 404
 
 
+@pytest.mark.parametrize("params", [{"q": "asph\x00alt"}, {"entity": "9" * 30}, {"entity": "\u0663"}])
+def test_odd_search_values_never_break_the_list(entity_user, params):
+    road = published_tender(entity_user, title="Ring road asphalt")
+    for url in ("/api/tenders/", "/tenders/"):
+        response = api().get(url, params)
+        assert response.status_code == 200
+    listed = [t["title"] for t in api().get("/api/tenders/", params).json()["results"]]
+    assert road.title in listed
+
+
 def test_entity_creates_updates_and_publishes_over_the_api(entity_user, holders):
     own = project(entity_user)
     client = api(entity_user)

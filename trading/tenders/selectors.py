@@ -58,7 +58,8 @@ def tender_for(user, pk):
 
 def filter_tenders(qs, params):
     """Search and filters of the public list; unknown or malformed values are ignored."""
-    q = (params.get("q") or "").strip()
+    # NUL cannot be stored or searched in PostgreSQL text; no title contains one anyway.
+    q = (params.get("q") or "").replace("\x00", "").strip()
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(reference__icontains=q) | Q(project__name__icontains=q))
     if params.get("type") in ProjectType.values:
@@ -66,7 +67,7 @@ def filter_tenders(qs, params):
     if params.get("status") in TenderStatus.values:
         qs = qs.filter(status=params["status"])
     entity = params.get("entity")
-    if entity and str(entity).isdigit():
+    if entity and str(entity).isascii() and str(entity).isdigit() and len(str(entity)) <= 18:
         qs = qs.filter(project__entity_id=int(entity))
     for name, lookup in (("min_amount", "ceiling_price__gte"), ("max_amount", "ceiling_price__lte")):
         value = params.get(name)
