@@ -1,7 +1,9 @@
 """Outages answered as outages: when the database or the file storage is unavailable, the
-client gets 503 "nothing was stored, try again" (JSON for the API, a page otherwise) instead
-of a 500 with a traceback. The transaction of the failed request was rolled back, so there is
-nothing half-written to clean up.
+client gets a 503 "try again" (JSON for the API, a page otherwise) instead of a 500 with a
+traceback. Nothing is half-written: the request's transaction either committed whole or not
+at all. Only when the database vanishes around the commit can the server not tell which, so
+that answer asks for a resend with the same client key (idempotent) instead of claiming
+nothing was stored.
 """
 import errno
 import logging
@@ -26,8 +28,15 @@ def is_outage(exc):
 
 def unavailable_response(request, exc):
     log.warning("503 for %s %s: %s: %s", request.method, request.path, type(exc).__name__, exc)
-    message = _("The service is temporarily unavailable. Nothing was stored: your bid or change was not "
-                "saved. Please try again in a moment.")
+    if isinstance(exc, OSError):
+        # Storage fails before the transaction commits: the write was rolled back.
+        message = _("The service is temporarily unavailable. Nothing was stored: your bid or change was not "
+                    "saved. Please try again in a moment.")
+    else:
+        # The database may have gone away after committing, before it could confirm: say so.
+        message = _("The service is temporarily unavailable and could not confirm your request. Please send it "
+                    "again in a moment: a bid sent again with the same client key is never stored twice, and a "
+                    "bid counts once you hold its receipt.")
     if request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", ""):
         response = JsonResponse({"detail": message, "retry": True}, status=503)
     else:
