@@ -11,6 +11,15 @@ ceiling, the same clients measure a bare `websockets` broadcast server.
     .venv/bin/python bench/opening_fanout.py --watchers 1,100,1000,2000 --modes one,redis,bare
 
 Needs redis-server on the PATH for the "redis" mode. Loopback only.
+
+Production mode ("prod") measures the path users take: PostgreSQL, Redis, two Daphne
+workers and nginx in front, started by scripts/prod_stack.sh through the wrapper
+
+    bash bench/run_opening_prod.sh --watchers 1000,2000 --events 20
+
+Every watcher connects through nginx, which spreads them over the workers; each
+watcher count gets a fresh public tender with `--events` sealed bids, and the host
+announces them one by one (唱标), so every event is a real bid announcement.
 """
 import argparse
 import asyncio
@@ -65,6 +74,37 @@ def prepare_database(work):
     c = ceremony(is_public=True)
     run_to(c, "announcing")
     return c.tender.pk, token_for(c.host)
+
+
+def prepare_prod_tender(n_bids):
+    """In the production stack's PostgreSQL (env set by bench/run_opening_prod.sh): a tender ready to announce."""
+    os.environ.setdefault("SUNLIGHT_FAST_HASHER", "1")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trading.settings")
+    import django
+
+    django.setup()
+    from tests.opening.builders import ceremony, run_to
+    from tests.realtime.helpers import token_for
+
+    c = ceremony(n_bids=n_bids, is_public=True)
+    run_to(c, "announcing")
+    return c.tender.pk, token_for(c.host)
+
+
+def established(port):
+    """Established TCP connections whose local end is `port` (what a worker is holding)."""
+    count = 0
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            if state == "01" and int(local.rsplit(":", 1)[1], 16) == port:
+                count += 1
+    return count
+
+
+def nginx_worker_pids(pid_file):
+    master = Path(pid_file).read_text().strip()
+    return [int(c) for c in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
 
 
 def start_daphne(redis_url=None):
@@ -187,11 +227,18 @@ async def produce(mode, port, tender_id, token, first_seq, count, interval):
     url = f"ws://127.0.0.1:{port}/ws/opening/{tender_id}/?token={token}"
     async with connect(url, origin=f"http://127.0.0.1:{port}", ping_interval=None, max_queue=None) as ws:
         for i in range(count):
-            kind = "pause" if i % 2 == 0 else "resume"
+            if mode == "prod":
+                kind, args = "announce_next", {"position": i + 1}
+            else:
+                kind, args = ("pause" if i % 2 == 0 else "resume"), {"reason": "bench"}
             command_id = f"bench-{first_seq}-{i}"
-            await ws.send(json.dumps({"type": kind, "id": command_id, "args": {"reason": "bench"}}))
-            while json.loads(await ws.recv()).get("id") != command_id:
-                pass
+            await ws.send(json.dumps({"type": kind, "id": command_id, "args": args}))
+            while True:
+                reply = json.loads(await ws.recv())
+                if reply.get("id") == command_id:
+                    break
+            if reply.get("type") != "result":
+                raise RuntimeError(f"{kind} refused: {reply}")
             await asyncio.sleep(interval)
 
 
@@ -201,7 +248,7 @@ def last_seq(tender_id):
     return read(tender_id)
 
 
-def run(mode, watchers, ports, tender_id, token, events, interval, procs, pids):
+def run(mode, watchers, ports, tender_id, token, events, interval, procs, pids, worker_ports=(), extra_pids=()):
     first_seq = 1 if mode == "bare" else last_seq(tender_id) + 1
     per_proc = [watchers // procs + (1 if i < watchers % procs else 0) for i in range(procs)]
     ready, results, go = multiprocessing.Queue(), multiprocessing.Queue(), multiprocessing.Event()
@@ -223,20 +270,25 @@ def run(mode, watchers, ports, tender_id, token, events, interval, procs, pids):
     for _ in workers:
         ready.get(timeout=900)
     time.sleep(1)
+    per_worker = [established(p) for p in worker_ports]  # watchers nginx handed to each worker (+ the odd idle one)
     cpu_before, wall_before = sum(cpu_seconds(p) for p in pids), time.monotonic()
+    extra_before = sum(cpu_seconds(p) for p in extra_pids)
     asyncio.run(produce(mode, ports[0], tender_id, token, first_seq, events, interval))
     latencies = []
     for _ in workers:
         latencies += results.get(timeout=600)
     wall = time.monotonic() - wall_before
     cpu = (sum(cpu_seconds(p) for p in pids) - cpu_before) / wall
+    extra_cpu = (sum(cpu_seconds(p) for p in extra_pids) - extra_before) / wall
     for process in workers:
         process.join(30)
     latencies.sort()
     p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000  # noqa: E731
     return {"mode": mode, "watchers": watchers, "deliveries": len(latencies), "expected": watchers * events,
             "p50_ms": round(p(0.50), 1), "p99_ms": round(p(0.99), 1), "max_ms": round(latencies[-1] * 1000, 1),
-            "mean_ms": round(statistics.mean(latencies) * 1000, 1), "server_cpu_cores": round(cpu, 2)}
+            "mean_ms": round(statistics.mean(latencies) * 1000, 1), "server_cpu_cores": round(cpu, 2),
+            **({"connections_per_worker": per_worker} if worker_ports else {}),
+            **({"nginx_cpu_cores": round(extra_cpu, 2)} if extra_pids else {})}
 
 
 def main():
@@ -251,9 +303,12 @@ def main():
     if args.bare_server:
         return bare_server(args.bare_server)
     raise_file_limit()
+    rows = []
+    if args.modes == "prod":
+        rows = run_prod(args)
+        return print_table(rows)
     work = Path(tempfile.mkdtemp(prefix="opening-bench-"))
     tender_id, token = prepare_database(work)
-    rows = []
     for mode in args.modes.split(","):
         redis_pid = None
         if mode == "bare":
@@ -275,6 +330,28 @@ def main():
                 process.wait(10)
             if redis_pid:
                 subprocess.run(["kill", redis_pid.read_text().strip()])
+    print_table(rows)
+
+
+def run_prod(args):
+    """Against the stack bench/run_opening_prod.sh started: all watchers through nginx."""
+    url = os.environ["STACK_URL"]
+    nginx_port = int(url.rsplit(":", 1)[1])
+    daphne_pids = [int(p) for p in os.environ["DAPHNE_PID_LIST"].split()]
+    daphne_ports = [int(p) for p in os.environ["DAPHNE_PORT_LIST"].split()]
+    nginx_pids = nginx_worker_pids(os.environ["NGINX_PID_FILE"])
+    rows = []
+    for watchers in [int(w) for w in args.watchers.split(",")]:
+        tender_id, token = prepare_prod_tender(args.events)
+        row = run("prod", watchers, [nginx_port], tender_id, token, args.events, args.interval,
+                  min(args.client_procs, watchers), daphne_pids, daphne_ports, nginx_pids)
+        row["load_average"] = os.getloadavg()
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+    return rows
+
+
+def print_table(rows):
     print("\n| mode | watchers | deliveries | p50 ms | p99 ms | max ms | server CPU (cores) |")
     print("|---|---|---|---|---|---|---|")
     for r in rows:
