@@ -38,7 +38,7 @@ async def test_errors_follow_the_language_cookie(c):
 async def test_a_chinese_browser_without_the_cookie_gets_chinese(c):
     socket = await connect(c.tender.pk, c.bidders[0], (b"accept-language", b"zh-CN,zh;q=0.9"))
     refused = await command(socket, "open_room", "bidder-opens")
-    assert refused["type"] == "error" and refused["message"] == "您的角色无权执行此操作：opening.host。"
+    assert refused["type"] == "error" and refused["message"] == "您的角色无权主持开标。"
     await socket.disconnect()
 
 

@@ -6,6 +6,7 @@ organisation, own bid, timing) are checked by the service after this.
 """
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .roles import Role
 
@@ -42,6 +43,38 @@ MATRIX = {
     "history.import": {A},
 }
 
+# What each action is called in a refusal, so people read words, not codes.
+ACTION_LABELS = {
+    "tender.create": gettext_lazy("register projects and create tenders"),
+    "tender.edit": gettext_lazy("edit tenders"),
+    "tender.publish": gettext_lazy("publish tenders"),
+    "tender.clarify": gettext_lazy("issue clarifications"),
+    "tender.cancel": gettext_lazy("cancel tenders"),
+    "tender.advance": gettext_lazy("move a tender to its next stage"),
+    "tender.view_internal": gettext_lazy("see a tender's internal details"),
+    "document.upload": gettext_lazy("upload tender documents"),
+    "document.download": gettext_lazy("download tender documents"),
+    "document.view_downloads": gettext_lazy("see who downloaded the documents"),
+    "checkpoint.view": gettext_lazy("see supervision checkpoints"),
+    "bid.submit": gettext_lazy("submit bids"),
+    "bid.withdraw": gettext_lazy("withdraw bids"),
+    "bid.confirm": gettext_lazy("confirm bids"),
+    "bid.view_own": gettext_lazy("see your own bids"),
+    "bid.view_signals": gettext_lazy("see submission signals"),
+    "receipt.verify": gettext_lazy("verify receipts"),
+    "opening.host": gettext_lazy("host a bid opening"),
+    "opening.watch": gettext_lazy("watch a bid opening"),
+    "opening.hold_share": gettext_lazy("hold an opening key share"),
+    "opening.respond": gettext_lazy("confirm or object at a bid opening"),
+    "procedure.pause": gettext_lazy("pause a procedure"),
+    "collusion.view": gettext_lazy("read collusion reports"),
+    "collusion.report": gettext_lazy("run collusion reports"),
+    "case.manage": gettext_lazy("open and manage cases"),
+    "audit.view": gettext_lazy("read the audit log"),
+    "organisation.manage": gettext_lazy("manage users and organisations"),
+    "history.import": gettext_lazy("import bid history"),
+}
+
 
 def allowed(user, action):
     if action not in MATRIX:
@@ -51,4 +84,4 @@ def allowed(user, action):
 
 def authorize(user, action):
     if not allowed(user, action):
-        raise PermissionDenied(_("Your role may not do this: %(action)s.") % {"action": action})
+        raise PermissionDenied(_("Your role may not %(action)s.") % {"action": ACTION_LABELS[action]})
