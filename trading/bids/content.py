@@ -10,7 +10,6 @@ import os
 import re
 import struct
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from trading import sealing
 from trading.tenders import documents
+from trading.tenders.money import parse_amount
 
 MAX_DURATION_DAYS = 3650
 MAX_ATTACHMENTS = 10
@@ -58,25 +58,11 @@ def clean_content(data) -> dict:
 
 
 def _clean_price(value):
-    if isinstance(value, bool) or value is None or value == "":
+    if value is None or value == "":
         raise ValidationError(_("Enter the bid price."))
-    if not isinstance(value, (str, int, float, Decimal)):
-        raise ValidationError(_("Enter the price as a number, e.g. 1250000.00."))
-    try:
-        price = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        raise ValidationError(_("Enter the price as a number, e.g. 1250000.00.")) from None
-    if not price.is_finite():
-        raise ValidationError(_("Enter the price as a number, e.g. 1250000.00."))
-    if price <= 0:
-        raise ValidationError(_("The price must be more than zero."))
-    if price > settings.SUNLIGHT["MAX_AMOUNT"]:
-        raise ValidationError(_("The price is larger than any tender on this platform."))
-    if price != price.quantize(Decimal("0.01")):
-        raise ValidationError(_("The price has at most two decimal places."))
     # Not compared with the ceiling price here: refusing over-ceiling bids would let a
     # bidder probe an unannounced ceiling. Evaluation rejects them after the opening.
-    return price.quantize(Decimal("0.01"))
+    return parse_amount(value)
 
 
 def _clean_duration(value):

@@ -24,6 +24,7 @@ from . import clock, documents, lifecycle
 from .checkpoints import refresh_checkpoints
 from .models import (Clarification, DocumentDownload, EvaluationMethod, Lot, Project, ProjectType, StatusChange,
                      Tender, TenderDocument, TenderStatus)
+from .money import parse_amount
 from .signals import conditions_changed, tender_published
 
 MAX_PROCEDURE_DAYS = 365
@@ -62,26 +63,11 @@ def _amount(errors, field, value, *, required=True, positive=True):
         if required:
             errors[field] = _("This field is required.")
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, str, Decimal, float)):
-        errors[field] = _("Enter an amount, for example 1250000.00.")
-        return None
     try:
-        amount = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        errors[field] = _("Enter an amount, for example 1250000.00.")
+        return parse_amount(value, positive=positive)
+    except ValidationError as error:
+        errors[field] = error.messages[0]
         return None
-    if not amount.is_finite():
-        errors[field] = _("Enter an amount, for example 1250000.00.")
-    elif amount < 0 or (positive and amount == 0):
-        errors[field] = _("The amount must be greater than zero.") if positive else _("The amount cannot be negative.")
-    elif amount > settings.SUNLIGHT["MAX_AMOUNT"]:
-        errors[field] = _("The amount is larger than the platform allows (%(max)s).") % {
-            "max": f"{settings.SUNLIGHT['MAX_AMOUNT']:,}"}
-    elif amount != amount.quantize(Decimal("0.01")):
-        errors[field] = _("Use at most two decimal places.")
-    else:
-        return amount.quantize(Decimal("0.01"))
-    return None
 
 
 def _text(errors, field, value, max_length, *, required=True):

@@ -1,0 +1,30 @@
+"""Amounts of money from user input: one rule for budgets, ceilings, securities and bid prices."""
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+CENT = Decimal("0.01")
+
+
+def parse_amount(value, *, positive=True) -> Decimal:
+    """Return the amount rounded to cents, or raise a ValidationError saying what is wrong with it."""
+    not_a_number = _("Enter an amount, for example 1250000.00.")
+    if isinstance(value, bool) or not isinstance(value, (int, str, Decimal, float)):
+        raise ValidationError(not_a_number)
+    try:
+        amount = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise ValidationError(not_a_number) from None
+    if not amount.is_finite():
+        raise ValidationError(not_a_number)
+    if amount < 0 or (positive and amount == 0):
+        raise ValidationError(_("The amount must be greater than zero.") if positive
+                              else _("The amount cannot be negative."))
+    if amount > settings.SUNLIGHT["MAX_AMOUNT"]:
+        raise ValidationError(_("The amount is larger than the platform allows (%(max)s).")
+                              % {"max": f"{settings.SUNLIGHT['MAX_AMOUNT']:,}"})
+    if amount != amount.quantize(CENT):
+        raise ValidationError(_("Use at most two decimal places."))
+    return amount.quantize(CENT)
