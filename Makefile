@@ -24,7 +24,7 @@ demo: setup
 	$(BIN)/python manage.py collusion report --if-none
 	$(BIN)/python manage.py demo_logins
 	@echo "Sunlight is at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
-	$(BIN)/daphne -b $(HOST) -p $(PORT) trading.asgi:application
+	$(BIN)/python -m trading.realtime.server -b $(HOST) -p $(PORT) trading.asgi:application
 
 prod-demo: setup
 	bash scripts/prod_demo.sh

@@ -100,7 +100,7 @@ start_stack() {
   DAPHNE_PORTS=() DAPHNE_PIDS=()
   for i in $(seq "$workers"); do
     local p; p=$(free_port)
-    .venv/bin/daphne -b 127.0.0.1 -p "$p" --proxy-headers -v 0 trading.asgi:application \
+    $py -m trading.realtime.server -b 127.0.0.1 -p "$p" --proxy-headers -v 0 trading.asgi:application \
       >"$work/daphne-$i.log" 2>&1 &
     DAPHNE_PIDS+=($!) DAPHNE_PORTS+=("$p")
   done

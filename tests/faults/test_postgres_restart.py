@@ -44,7 +44,7 @@ def start_worker(pg, media, key_file):
            "ALLOWED_HOSTS": "127.0.0.1", "CONN_MAX_AGE": "0", "SUNLIGHT_FAST_HASHER": "1"}
     env.pop("REDIS_URL", None)
     log = open(media.parent / "daphne.log", "wb")
-    process = subprocess.Popen([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
+    process = subprocess.Popen([sys.executable, "-m", "trading.realtime.server", "-b", "127.0.0.1", "-p", str(port),
                                 "trading.asgi:application"], cwd=settings.BASE_DIR, env=env, stdout=log,
                                stderr=subprocess.STDOUT)
     wait_for_port(port, timeout=60)

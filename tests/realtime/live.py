@@ -55,7 +55,7 @@ def daphne(redis_url=None, heartbeat=5, poll=1):
     log_path = Path(settings.MEDIA_ROOT).parent / f"daphne-{port}.log"
     log = open(log_path, "wb")
     # A deep listen backlog: hundreds of clients connect at the same moment.
-    process = subprocess.Popen([sys.executable, "-m", "daphne", "-e", f"tcp:port={port}:interface=127.0.0.1:backlog=4096",
+    process = subprocess.Popen([sys.executable, "-m", "trading.realtime.server", "-e", f"tcp:port={port}:interface=127.0.0.1:backlog=4096",
                                 "trading.asgi:application"], env=env, cwd=settings.BASE_DIR,
                                stdout=log, stderr=subprocess.STDOUT)
     try:

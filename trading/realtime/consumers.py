@@ -5,7 +5,7 @@ the viewer's previous sequence number in "prev", so a client sees any gap),
 resumed, result, error, ping and pong. The client sends ping / pong, resume
 {"after": seq} and commands {"type": ..., "id": client command id, ...}, which
 the opening services run once. Close codes: 4403 refused, 4404 no such tender,
-4408 heartbeat missed, 4429 too slow to keep up.
+4408 heartbeat missed, 4429 too slow to keep up, 1011 server fault (resume).
 """
 import asyncio
 import json
@@ -24,14 +24,16 @@ from trading.accounts.caller import Caller
 from trading.bids.opening import selectors, services
 from trading.tenders import clock
 
+from .frames import FRAME_WRITER, event_text
 from .hub import get_hub
 
 log = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = float(os.environ.get("SUNLIGHT_OPENING_HEARTBEAT_SECONDS", "15"))
 SEND_QUEUE = int(os.environ.get("SUNLIGHT_OPENING_SEND_QUEUE", "1000"))
+SEND_BACKLOG = int(os.environ.get("SUNLIGHT_OPENING_SEND_BACKLOG", str(1024 * 1024)))
 MAX_FRAME = 16 * 1024
 SNAPSHOT_TTL = 2.0
-REFUSED, NOT_FOUND, SILENT, TOO_SLOW = 4403, 4404, 4408, 4429
+REFUSED, NOT_FOUND, SILENT, TOO_SLOW, SERVER_ERROR = 4403, 4404, 4408, 4429, 1011
 
 
 def _open(user, tender_id, after):
@@ -59,6 +61,7 @@ class OpeningConsumer(AsyncWebsocketConsumer):
     channel_layer_alias = None
     heartbeat_seconds = HEARTBEAT_SECONDS
     send_queue_size = SEND_QUEUE
+    send_backlog_bytes = SEND_BACKLOG
 
     async def connect(self):
         # Accept at once: the handshake must not wait for the database (Daphne drops slow handshakes).
@@ -66,6 +69,8 @@ class OpeningConsumer(AsyncWebsocketConsumer):
         self.hub = None
         self.tasks = []
         self.queue = asyncio.Queue(maxsize=self.send_queue_size)
+        self.sending = False
+        self.writer = (self.scope.get("extensions") or {}).get(FRAME_WRITER)
         self.cursor = self.last_visible = 0
         self.pending = []
         self.ready = False
@@ -123,32 +128,48 @@ class OpeningConsumer(AsyncWebsocketConsumer):
 
     # --- from the hub --------------------------------------------------------
 
-    def on_event(self, event, encoded):
+    def on_event(self, event, frames):
         if not self.ready:
-            self.pending.append((event, encoded))
+            self.pending.append((event, frames))
             return
         if event["seq"] <= self.cursor:
             return
         self.cursor = event["seq"]
         if selectors.can_see(self.viewer, event["audience"]):
-            frame = '{"type":"event","prev":%d,"event":%s}' % (self.last_visible, encoded)
-            self.last_visible = event["seq"]
-            self._enqueue(frame)
+            prev, self.last_visible = self.last_visible, event["seq"]
+            if not self._write_directly(frames.frame, prev):
+                self._enqueue(frames.text(prev))
+
+    def _write_directly(self, frame_for, prev):
+        """The fan-out's fast path: ready-made bytes into an idle socket (trading.realtime.server)."""
+        if self.writer is None or self.sending or not self.queue.empty():
+            return False  # frames of its own are waiting: keep the order
+        if self.writer.backlog() > self.send_backlog_bytes:
+            self._give_up(TOO_SLOW)
+            return True
+        return self.writer.write(frame_for(prev))
 
     def _flush_pending(self):
         self.ready = True
         pending, self.pending = self.pending, []
-        for event, encoded in pending:
-            self.on_event(event, encoded)
+        for event, frames in pending:
+            self.on_event(event, frames)
 
     def _enqueue(self, frame):
         try:
             self.queue.put_nowait(frame)
         except asyncio.QueueFull:
-            # A client that cannot keep up is dropped; it resumes from its last sequence number.
-            self.ready = False
-            self.pending = []
-            asyncio.ensure_future(self._drop(TOO_SLOW))
+            self._give_up(TOO_SLOW)
+
+    def lost(self):
+        """The hub could not hand this connection an event."""
+        self._give_up(SERVER_ERROR)
+
+    def _give_up(self, code):
+        # Closing costs the client nothing: it reconnects and resumes from its last sequence number.
+        self.ready = False
+        self.pending = []
+        asyncio.ensure_future(self._drop(code))
 
     async def _drop(self, code):
         if self.hub is not None:
@@ -159,7 +180,11 @@ class OpeningConsumer(AsyncWebsocketConsumer):
     async def _send_loop(self):
         while True:
             frame = await self.queue.get()
-            await self.send(text_data=frame)
+            self.sending = True
+            try:
+                await self.send(text_data=frame)
+            finally:
+                self.sending = False
 
     async def _tick(self):
         while True:
@@ -222,8 +247,7 @@ class OpeningConsumer(AsyncWebsocketConsumer):
             raise
         self.last_visible = after
         for event in events:
-            self._enqueue('{"type":"event","prev":%d,"event":%s}'
-                          % (self.last_visible, json.dumps(event, ensure_ascii=False)))
+            self._enqueue(event_text(self.last_visible, json.dumps(event, ensure_ascii=False)))
             self.last_visible = event["seq"]
         self.cursor = max(self.cursor, last)
         self._reply(type="resumed", after=after, count=len(events), last_seq=self.last_visible)

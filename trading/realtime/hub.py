@@ -19,6 +19,8 @@ from channels.layers import get_channel_layer
 from trading.bids.opening import selectors
 from trading.bids.opening.events import group_name
 
+from .frames import EventFrames
+
 log = logging.getLogger(__name__)
 POLL_SECONDS = float(os.environ.get("SUNLIGHT_OPENING_POLL_SECONDS", "3"))
 _hubs = weakref.WeakKeyDictionary()
@@ -116,6 +118,10 @@ class Hub:
                     return
             for event in events:
                 self.cursor[tender_id] = event["seq"]
-                encoded = json.dumps(event, ensure_ascii=False)
+                frames = EventFrames(json.dumps(event, ensure_ascii=False))
                 for connection in list(self.watchers.get(tender_id, ())):
-                    connection.on_event(event, encoded)
+                    try:
+                        connection.on_event(event, frames)
+                    except Exception:  # one broken socket must not cost the other watchers the event
+                        log.exception("opening event %s not delivered to one watcher", event["seq"])
+                        connection.lost()
