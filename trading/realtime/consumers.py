@@ -11,6 +11,7 @@ import asyncio
 import json
 import logging
 import os
+import random
 import time
 from urllib.parse import parse_qs
 
@@ -187,6 +188,9 @@ class OpeningConsumer(AsyncWebsocketConsumer):
                 self.sending = False
 
     async def _tick(self):
+        # Watchers who arrived together would otherwise all be pinged (and answer) in the same instant,
+        # holding up whatever event falls into it; a random phase spreads them over the interval.
+        await asyncio.sleep(random.uniform(0, self.heartbeat_seconds))
         while True:
             await asyncio.sleep(self.heartbeat_seconds)
             if time.monotonic() - self.last_heard > 3 * self.heartbeat_seconds:
