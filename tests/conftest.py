@@ -59,11 +59,17 @@ def _fast_and_isolated(request, tmp_path, monkeypatch):
     # with each locked key, so Daphne subprocesses still open them.
     monkeypatch.setattr(sealing, "HOLDER_KEY_COST", (pwhash.argon2id.OPSLIMIT_MIN, pwhash.argon2id.MEMLIMIT_MIN))
     if not request.config.pluginmanager.hasplugin("django"):
+        yield
         return  # pure tests run with -p no:django
     settings = request.getfixturevalue("settings")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.MEDIA_ROOT.mkdir()
+    yield
+    # A request in Chinese leaves the language active in this thread; the next test starts in the default.
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def make_user(role):

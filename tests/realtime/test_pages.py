@@ -1,6 +1,11 @@
 """The opening hall, supervision and record pages."""
 import pytest
 from django.urls import reverse
+from django.utils import translation
+
+from trading.bids.models import BidStatus
+from trading.bids.opening.labels import EVENT_KINDS
+from trading.bids.opening.models import OpeningState
 
 from tests.factories import PASSWORD, make_user
 from tests.opening.builders import ceremony, run_to
@@ -45,3 +50,18 @@ def test_the_published_record_page_and_pdf(client):
     response = client.get(reverse("realtime:record_pdf", args=[c.tender.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
+
+
+def test_the_record_page_names_outcome_statuses_and_steps_in_the_readers_language(client):
+    c = ceremony()
+    run_to(c, "closed")
+    client.cookies["django_language"] = "zh-hans"
+    page = client.get(reverse("realtime:record", args=[c.tender.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    for code in ("room_opened", "bid_announced", "opening_closed"):
+        assert f"· {code}</li>" not in page
+    assert ">closed</span>" not in page and "<td>opened " not in page
+    with translation.override("zh-hans"):
+        words = [str(OpeningState.CLOSED.label), str(BidStatus.OPENED.label), str(EVENT_KINDS["bid_announced"])]
+    for word in words:
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in word), word  # really translated
+        assert word in page

@@ -1,28 +1,13 @@
 """Translated names of the opening's events and steps, handed to the page's script."""
 from django.utils.translation import gettext as _
 
+from trading.bids.opening.labels import EVENT_KINDS
 from trading.bids.opening.models import OpeningState
 
 
 def event_labels():
     return {
-        "room_opened": _("The host opened the opening hall"),
-        "signed_in": _("Signed in"),
-        "sign_in_closed": _("Sign-in closed"),
-        "share_presented": _("Key share presented"),
-        "bid_decrypted": _("Bid decrypted"),
-        "bid_rejected": _("Bid could not be opened"),
-        "decryption_complete": _("Decryption complete"),
-        "bid_announced": _("Bid announced"),
-        "ceiling_announced": _("Ceiling price announced"),
-        "bidder_confirmed": _("Bidder confirmed"),
-        "objection_raised": _("Objection raised"),
-        "objection_answered": _("Objection answered"),
-        "paused": _("Paused"),
-        "resumed": _("Resumed"),
-        "alarm": _("ALARM: time limit overrun"),
-        "opening_closed": _("Opening closed; record published"),
-        "opening_failed": _("Procedure failed"),
+        **{kind: str(label) for kind, label in EVENT_KINDS.items()},
         # Interface words used by the script.
         "_connected": _("Live"),
         "_reconnecting": _("Reconnecting…"),

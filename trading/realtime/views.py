@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from trading.bids.opening import selectors
+from trading.bids.opening.labels import readable_record
 
 from .labels import event_labels, state_labels
 
@@ -42,7 +43,7 @@ def record(request, tender_id):
     tender, _viewer = _viewer_or_403(request, tender_id)
     opening_record = selectors.published_record(tender)
     return render(request, "realtime/record.html", {"tender": tender, "record": opening_record,
-                                                    "body": opening_record.body})
+                                                    "body": readable_record(opening_record.body)})
 
 
 def record_pdf(request, tender_id):

@@ -20,6 +20,7 @@ from trading.bids import receipts
 from trading.bids.models import Bid, BidStatus, TenderKey
 from trading.tenders import clock
 
+from .labels import readable_record
 from .models import OpeningEvent, OpeningRecord
 
 FORMAT = "sunlight-opening-record/1"
@@ -86,6 +87,7 @@ def _font():
 
 
 def render_pdf(body):
+    body = readable_record(body)
     font = _font()
     text = ParagraphStyle("text", fontName=font, fontSize=9, leading=12, wordWrap="CJK")
     heading = ParagraphStyle("heading", parent=text, fontSize=14, leading=18, spaceAfter=6)
@@ -97,13 +99,13 @@ def render_pdf(body):
     tender = body["tender"]
     story = [p(_("Opening record") + f" · {tender['reference']}", heading), p(tender["title"]),
              p(_("Procuring entity") + f": {tender['entity']}"),
-             p(_("Outcome") + f": {body['outcome']} {body['failure_reason']}"),
+             p(_("Outcome") + f": {body['outcome_label']} {body['failure_reason']}"),
              p(pgettext("time", "Opened") + f": {body['opened_at']}  " + pgettext("time", "Closed") + f": {body['closed_at']}"),
              p(_("Ceiling price") + f": {tender['ceiling_price']}"), Spacer(1, 8)]
     rows = [[p(h) for h in (_("No."), _("Bidder"), _("Price"), _("Duration (days)"), _("Quality"),
                             _("Project manager"), _("Bid security"), _("Status"))]]
     rows += [[p(b["order"] or ""), p(b["bidder"]), p(b["price"]), p(b["duration_days"]), p(b["quality"]),
-              p(b["project_manager"]), p(b["security_reference"]), p(f"{b['status']} {b['note']}")]
+              p(b["project_manager"]), p(b["security_reference"]), p(f"{b['status_label']} {b['note']}")]
              for b in body["bids"]]
     table = Table(rows, repeatRows=1, colWidths=[24, 90, 60, 45, 70, 60, 60, 90])
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.3, "#888888"), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
@@ -114,7 +116,7 @@ def render_pdf(body):
     story += [p(f"{o['bidder']} ({o['raised_at']}): {o['text']} — {o['answer']} ({o['answered_at']})")
               for o in body["objections"]] or [p("-")]
     story += [Spacer(1, 8), p(_("Every step"), heading)]
-    story += [p(f"#{e['seq']} {e['at']} {e['kind']}", small) for e in body["steps"]]
+    story += [p(f"#{e['seq']} {e['at']} {e['label']}", small) for e in body["steps"]]
     story += [Spacer(1, 8), p(_("Tender private key"), heading), p(body["tender_private_key"] or "-", small),
               p(_("Tender public key") + f": {body['tender_public_key']}", small)]
     buffer = io.BytesIO()

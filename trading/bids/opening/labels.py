@@ -1,0 +1,47 @@
+"""Words for the codes an opening stores (event kinds, outcomes, bid statuses), for pages and the PDF record.
+
+The signed record keeps the codes; these turn them into the reader's language.
+"""
+from django.utils.translation import gettext_lazy as _
+
+from trading.bids.models import BidStatus
+
+from .models import OpeningState
+
+EVENT_KINDS = {
+    "room_opened": _("The host opened the opening hall"),
+    "signed_in": _("Signed in"),
+    "sign_in_closed": _("Sign-in closed"),
+    "share_presented": _("Key share presented"),
+    "bid_decrypted": _("Bid decrypted"),
+    "bid_rejected": _("Bid could not be opened"),
+    "decryption_complete": _("Decryption complete"),
+    "bid_announced": _("Bid announced"),
+    "ceiling_announced": _("Ceiling price announced"),
+    "bidder_confirmed": _("Bidder confirmed"),
+    "objection_raised": _("Objection raised"),
+    "objection_answered": _("Objection answered"),
+    "paused": _("Paused"),
+    "resumed": _("Resumed"),
+    "alarm": _("ALARM: time limit overrun"),
+    "opening_closed": _("Opening closed; record published"),
+    "opening_failed": _("Procedure failed"),
+}
+
+
+def _label(choices, code):
+    try:
+        return str(choices(code).label)
+    except ValueError:
+        return code  # a code from a later version of the record format: show it as it is
+
+
+def readable_record(body):
+    """A copy of a record body with a label beside every stored code."""
+    return {
+        **body,
+        "outcome_label": _label(OpeningState, body.get("outcome")),
+        "bids": [{**bid, "status_label": _label(BidStatus, bid.get("status"))} for bid in body.get("bids", [])],
+        "steps": [{**step, "label": str(EVENT_KINDS.get(step.get("kind"), step.get("kind")))}
+                  for step in body.get("steps", [])],
+    }
