@@ -1,10 +1,13 @@
 """Pages for discipline staff and administrators; everyone else is refused."""
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from tests.factories import make_user
 from trading.accounts.caller import Caller
 from trading.collusion.models import Case, CollusionReport
+from trading.collusion.sentences import FIGURE_LABELS
 from trading.collusion.services import open_case
 
 from .builders import small_report
@@ -127,3 +130,17 @@ def test_running_a_report_from_the_dashboard(client, discipline, market):
     assert response.redirect_chain[-1][0] == reverse("collusion:report", args=[report.pk])
     assert "A new report was stored" in response.content.decode()
     assert report.created_by == discipline
+
+
+def test_a_flag_page_names_its_figures_in_the_readers_language(client, stored, discipline):
+    flag = stored["flag"]
+    assert flag.figures
+    client.force_login(discipline)
+    client.cookies["django_language"] = "zh-hans"
+    page = client.get(reverse("collusion:flag", args=[flag.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    for key in flag.figures:
+        assert f"<td>{key}</td>" not in page
+        with translation.override("zh-hans"):
+            label = gettext(FIGURE_LABELS[key])
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in label), key  # really translated
+        assert f"<td>{label}</td>" in page

@@ -59,6 +59,47 @@ KIND_LABELS = {
 }
 
 
+# the names of the figures a flag stores (the engine's template fields)
+FIGURE_LABELS = {
+    "tender": gettext_noop("Tender"),
+    "tenders": gettext_noop("Tenders"),
+    "bidder": gettext_noop("Bidder"),
+    "bidders": gettext_noop("Bidders"),
+    "buyer": gettext_noop("Buyer"),
+    "members": gettext_noop("Members"),
+    "cv": gettext_noop("Coefficient of variation"),
+    "spd": gettext_noop("Spread (highest over lowest bid)"),
+    "rd": gettext_noop("Relative distance of the winner"),
+    "pct": gettext_noop("Share of comparable tenders less suspicious"),
+    "k": gettext_noop("Bids in the subgroup"),
+    "count": gettext_noop("Number of bids or tenders"),
+    "share": gettext_noop("Share"),
+    "tol": gettext_noop("Tolerance above the lowest bid"),
+    "shared": gettext_noop("Tenders with two or more members"),
+    "exclusivity": gettext_noop("Exclusivity"),
+    "rotation": gettext_noop("Rotation"),
+    "rotation_word": gettext_noop("Wins inside the group"),
+    "covers": gettext_noop("Members that bid often and never won"),
+    "signal": gettext_noop("Shared identifier"),
+    "value": gettext_noop("Shared value"),
+    "n_tenders": gettext_noop("Tenders where it was shared"),
+    "wins": gettext_noop("Wins"),
+    "first": gettext_noop("First"),
+    "last": gettext_noop("Last"),
+    "total": gettext_noop("Total value"),
+}
+
+
+def figure_rows(figures):
+    """(label, value) per stored figure, in the reader's language; an unknown figure keeps its name."""
+    def shown(value):
+        if isinstance(value, float):
+            return float(f"{value:.4g}")
+        return gettext(WORDS[value]) if isinstance(value, str) and value in WORDS else value
+
+    return [(gettext(FIGURE_LABELS[k]) if k in FIGURE_LABELS else k, shown(v)) for k, v in figures.items()]
+
+
 def kind_label(kind):
     return gettext(KIND_LABELS[kind]) if kind in KIND_LABELS else kind
 

@@ -15,7 +15,7 @@ from trading.accounts.permissions import allowed, authorize
 from . import selectors, services
 from .models import CaseStatus, Flag, GroupRisk, TenderRisk
 from .reporting import SCREENS
-from .sentences import kind_label, signal_label
+from .sentences import figure_rows, kind_label, signal_label
 
 def _screen_names():
     return {
@@ -169,7 +169,7 @@ def flag_page(request, pk):
     tenders = selectors.tender_risks_by_reference(flag.report, flag.tenders)
     bidders = selectors.bidders_by_label(flag.report, flag.bidders)
     return render(request, "collusion/flag.html", {
-        "flag": flag, "label": kind_label(flag.kind), "text": flag.text,
+        "flag": flag, "label": kind_label(flag.kind), "text": flag.text, "figures": figure_rows(flag.figures),
         "tenders": [(ref, tenders.get(ref)) for ref in flag.tenders],
         "bidders": [(label, bidders.get(label)) for label in flag.bidders],
         "can_manage": allowed(request.user, "case.manage"),
