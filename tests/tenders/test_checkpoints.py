@@ -146,3 +146,22 @@ def test_who_sees_the_checkpoints(client, role, user_of, entity_user):
 def test_anonymous_visitors_are_sent_to_log_in(client):
     response = client.get(reverse("tenders:checkpoints"))
     assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
+
+
+@pytest.mark.django_db
+def test_the_watch_command_turns_a_missed_opening_red_and_logs_it_without_anyone_looking(entity_user):
+    from django.core.management import call_command
+
+    from trading.audit.models import AuditEntry
+
+    tender = published_tender(entity_user, title="Forgotten tender", deadline=clock.now() + 30 * DAY)
+    finished = published_tender(entity_user, deadline=clock.now() + 30 * DAY)
+    Tender.objects.filter(pk=finished.pk).update(status=S.CANCELLED)
+    with clock.shifted(31 * DAY):
+        call_command("checkpoint_watch")
+    assert Checkpoint.objects.get(tender=tender, code="opening_on_time").state == "red"
+    tender.refresh_from_db()
+    assert tender.was_red
+    assert AuditEntry.objects.filter(action="tenders.checkpoint", object_id=str(tender.pk),
+                                     summary__state="red").exists()
+    assert not Checkpoint.objects.filter(tender=finished, state="red").exists()

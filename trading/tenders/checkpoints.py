@@ -243,10 +243,22 @@ def supervised_tenders(user):
             .select_related("project", "project__entity").prefetch_related("checkpoints"))
 
 
-def refresh_open_tenders(user):
-    """Time moves checkpoints (deadlines pass), so the watch page recomputes the live tenders first."""
-    live = supervised_tenders(user).exclude(status__in=[TenderStatus.COMPLETE, TenderStatus.FAILED,
-                                                        TenderStatus.CANCELLED])
+FINISHED = [TenderStatus.COMPLETE, TenderStatus.FAILED, TenderStatus.CANCELLED]
+
+
+def refresh_live_tenders(tenders=None):
+    """Time moves checkpoints (deadlines pass): recompute every tender still running; return how many."""
+    if tenders is None:
+        tenders = Tender.objects.exclude(status=TenderStatus.DRAFT).exclude(imported=True)
+    live = tenders.exclude(status__in=FINISHED)
+    count = 0
     for tender in Tender.objects.filter(pk__in=live.values("pk")).prefetch_related("status_changes",
                                                                                     "clarifications"):
         refresh_checkpoints(tender)
+        count += 1
+    return count
+
+
+def refresh_open_tenders(user):
+    """The watch page recomputes the live tenders it is about to show."""
+    refresh_live_tenders(supervised_tenders(user))
