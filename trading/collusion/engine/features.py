@@ -6,14 +6,15 @@ import pandas as pd
 from ._groups import sort_bids
 from .patterns import patterns
 from .screens import screens
+from .shape import shape
 from .subgroups import subgroup_screens
 
 
 def tender_features(bids: pd.DataFrame, *, subgroups: bool = True, max_subsets: int = 60,
                     seed: int = 0) -> pd.DataFrame:
-    """Screens + subgroup screens + price patterns, one row per tender."""
+    """Screens + subgroup screens + price patterns + bid shape, one row per tender."""
     s = sort_bids(bids)
-    parts = [screens(bids, s), patterns(bids, s)]
+    parts = [screens(bids, s), patterns(bids, s), shape(bids, s)]
     if subgroups:
         parts.append(subgroup_screens(bids, s, max_subsets=max_subsets, seed=seed))
     return pd.concat(parts, axis=1)

@@ -1,6 +1,7 @@
-"""Optional supervised model: an ensemble of random forest and gradient boosting on
-screens, subgroup screens, price patterns, market-relative percentiles and co-bidding
-group features.  All features are computed from bids alone.
+"""Optional supervised model: the mean of random forest, extra trees and gradient boosting
+probabilities on screens over distinct bids, the shape of the bids around the lowest
+(engine/shape.py), price patterns and co-bidding group features.  All features are
+computed from bids alone.
 
 scikit-learn is imported when a model is trained or used, not with the engine: the web
 application imports the engine at start-up and never needs it there."""
@@ -50,23 +51,31 @@ class Model:
 
 
 COMPACT_SUBGROUPS = tuple(f"sub{k}_{sc}_{st}" for k in (3, 4) for sc in ("cv", "rd") for st in ("mean", "min"))
+# Screens over distinct bids (engine/shape.py) stand in for the row-level ones: a bid
+# listed once per consortium member must not look like a tightly packed field.
+SCREENS = ("n_bids",) + tuple(f"d_{sc}" for sc in ("n_bids", "cv", "spd", "diffp", "rd", "skew", "kurt", "ks"))
+SHAPE = ("rel2", "rel3", "rel4", "rel_mean", "gap_min", "gap_max", "gap_min_share",
+         "dup_share", "n_win_rows", "win_gap", "log_amount", "res_min", "res_mean")
+PATTERNS = ("step_cv_arith", "step_cv_geom", "reserve_round", "identical", "cluster_above")
+GROUP = ("grp_members", "grp_score")
 
 
-def feature_columns(table: pd.DataFrame, subgroups: str = "compact") -> list:
-    """Model inputs.  ``subgroups``: 'all' (48 subgroup summaries), 'compact' (CV and RD,
-    mean and min: on the development files the full set added noise, not signal) or 'none'."""
-    out = []
-    for c in table.columns:
-        if c in ("risk", "screen_risk", "grp_id", "band") or c in CALIBRATION_COLUMNS:
-            continue
-        if c.startswith("sub") and (subgroups == "none" or (subgroups == "compact" and c not in COMPACT_SUBGROUPS)):
-            continue
-        out.append(c)
-    return out
+def feature_columns(table: pd.DataFrame, subgroups: str = "none") -> list:
+    """Model inputs: screens over distinct bids, the shape of the bids around the lowest,
+    price patterns and co-bidding group.  Market percentiles are left out (a monotone
+    transform of the screens within a bid-count bin: trees gain nothing from them).
+    ``subgroups``: 'none' (default: no gain on the development files once the bid shape
+    is in), 'compact' (CV and RD, mean and min) or 'all' (48 summaries)."""
+    cols = list(SCREENS + SHAPE + PATTERNS + GROUP)
+    if subgroups == "compact":
+        cols += list(COMPACT_SUBGROUPS)
+    elif subgroups == "all":
+        cols += [c for c in table.columns if c.startswith("sub")]
+    return [c for c in cols if c in table.columns]
 
 
 def train(bids: pd.DataFrame, *, seed: int = 0, n_estimators: int = 300, n_jobs: int = 1,
-          subgroups: str = "compact") -> Model:
+          subgroups: str = "none") -> Model:
     """Fit on a canonical bid table with a ``collusive`` column."""
     from sklearn.ensemble import ExtraTreesClassifier, HistGradientBoostingClassifier, RandomForestClassifier
 
