@@ -173,7 +173,7 @@ def bare_server(port):
 
 # --- clients ---------------------------------------------------------------------------
 
-def client_process(urls, origin, first_seq, count, ready, go, results):
+def client_process(urls, origin, first_seq, count, ready, results):
     """Hold len(urls) sockets; record latency of events first_seq .. first_seq+count-1.
 
     aiohttp's websocket client parses frames in C: with a pure-Python client the two client
@@ -182,7 +182,7 @@ def client_process(urls, origin, first_seq, count, ready, go, results):
     raise_file_limit()
     import aiohttp
 
-    latencies, failures = [], []
+    latencies = []
     last = first_seq + count - 1
     timeout = aiohttp.ClientWSTimeout(ws_receive=None, ws_close=10)
 
@@ -196,7 +196,6 @@ def client_process(urls, origin, first_seq, count, ready, go, results):
                         assert json.loads((await ws.receive()).data)["type"] == "snapshot"
                 break
             except Exception:
-                failures.append(1)
                 await asyncio.sleep(0.5)
         connected.append(1)
         async for message in ws:
@@ -262,7 +261,7 @@ def last_seq(tender_id):
 def run(mode, watchers, ports, tender_id, token, events, interval, procs, pids, worker_ports=(), extra_pids=()):
     first_seq = 1 if mode == "bare" else last_seq(tender_id) + 1
     per_proc = [watchers // procs + (1 if i < watchers % procs else 0) for i in range(procs)]
-    ready, results, go = multiprocessing.Queue(), multiprocessing.Queue(), multiprocessing.Event()
+    ready, results = multiprocessing.Queue(), multiprocessing.Queue()
     workers = []
     offset = 0
     for n in per_proc:
@@ -275,7 +274,7 @@ def run(mode, watchers, ports, tender_id, token, events, interval, procs, pids, 
                         else f"ws://127.0.0.1:{port}/ws/opening/{tender_id}/?after={first_seq - 1}")
         offset += n
         process = multiprocessing.Process(target=client_process, args=(
-            urls, f"http://127.0.0.1:{ports[0]}", first_seq, events, ready, go, results))
+            urls, f"http://127.0.0.1:{ports[0]}", first_seq, events, ready, results))
         process.start()
         workers.append(process)
     for _ in workers:
