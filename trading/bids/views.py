@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from trading.accounts.caller import Caller
 from trading.accounts.permissions import authorize
+from trading.tenders.forms import apply_errors
 from trading.tenders.models import Tender, TenderStatus
 
 from . import receipts, selectors, services
@@ -29,11 +30,6 @@ def _bound(request):
     return (request.POST, request.FILES) if request.method == "POST" else (None, None)
 
 
-def _add_service_errors(form, error):
-    for field, messages_ in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages_)
-
-
 @login_required
 def submit(request, tender_pk):
     authorize(request.user, "bid.submit")
@@ -47,7 +43,7 @@ def submit(request, tender_pk):
             submission = services.submit_bid(Caller.from_request(request), tender.pk, data,
                                              form.cleaned_data["attachments"], form.cleaned_data["client_key"])
         except ValidationError as error:
-            _add_service_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Your sealed bid was stored. Keep the receipt below."))
             return redirect("bids:receipt", bid_pk=submission.bid.pk)
