@@ -52,13 +52,19 @@ def is_opened(tender):
     return tender.opened_at is not None or tender.status in AFTER_OPENING
 
 
+def published_tender(tender_id):
+    """A tender past its draft, by an id from user input; anything else is a 404."""
+    row_id = as_row_id(tender_id)
+    tender = Tender.objects.exclude(status=TenderStatus.DRAFT).filter(pk=row_id).first() if row_id else None
+    if tender is None:
+        raise Http404(_("No such tender."))
+    return tender
+
+
 def submission_signals(user, tender_id):
     """IP, user agent and device fingerprint of every submission: discipline staff, after the opening only."""
     authorize(user, "bid.view_signals")
-    tender = Tender.objects.exclude(status=TenderStatus.DRAFT).filter(pk=as_row_id(tender_id)).first() \
-        if as_row_id(tender_id) else None
-    if tender is None:
-        raise Http404(_("No such tender."))
+    tender = published_tender(tender_id)
     if not is_opened(tender):
         raise PermissionDenied(_("Submission details stay hidden until the bids are opened."))
     rows = (Bid.objects.filter(tender=tender).select_related("bidder")

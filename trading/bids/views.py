@@ -3,7 +3,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,19 +11,9 @@ from django.views.decorators.http import require_POST
 from trading.accounts.caller import Caller
 from trading.accounts.permissions import authorize
 from trading.tenders.forms import apply_errors
-from trading.tenders.models import Tender, TenderStatus
 
 from . import receipts, selectors, services
-from .content import as_row_id
 from .forms import BidForm, ReceiptCheckForm
-
-
-def _visible_tender(pk):
-    tender = Tender.objects.exclude(status=TenderStatus.DRAFT).filter(pk=as_row_id(pk)).first() \
-        if as_row_id(pk) else None
-    if tender is None:
-        raise Http404(_("No such tender."))
-    return tender
 
 
 def _bound(request):
@@ -33,7 +23,7 @@ def _bound(request):
 @login_required
 def submit(request, tender_pk):
     authorize(request.user, "bid.submit")
-    tender = _visible_tender(tender_pk)
+    tender = selectors.published_tender(tender_pk)
     current = selectors.own_active_bid(request.user, tender)
     form = BidForm(*_bound(request))
     if request.method == "POST" and form.is_valid():
