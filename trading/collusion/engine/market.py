@@ -13,11 +13,8 @@ from .features import tender_features
 from .signals import shared_identities, tender_signal_evidence
 
 GROUP_WEIGHT = 0.7   # a perfect group alone: yellow; with any other evidence: red
-EXTRA_PERCENTILES = ("diffp", "skew", "kurt", "ks")  # market-relative, for the model only
 GROUP_FLOOR = 0.5    # below this (the group flag line) a community is ordinary market structure
 GROUP_FULL = 0.9     # a group scoring this or more counts with its full weight
-# calibration columns: derived from screen_risk, so no new information for the model
-CALIBRATION_COLUMNS = ("screen_p", "screen_evidence", "group_evidence")
 
 
 def group_evidence(grp_score) -> np.ndarray:
@@ -63,10 +60,7 @@ class MarketIndex:
         grp = G.tender_group_features(bids, self.member_of, self.groups).reindex(feats.index)
         sig = tender_signal_evidence(self.identities if identities is None else identities, feats.index, bids)
         sr = R.screen_risk(pct)
-        extra = pd.DataFrame({f"q_{sc}": self.reference.percentile(sc, feats[sc].to_numpy(float),
-                                                                  feats["n_bids"].to_numpy())
-                              for sc in EXTRA_PERCENTILES if sc in feats}, index=feats.index)
-        t = pd.concat([feats, pct, extra], axis=1)
+        t = pd.concat([feats, pct], axis=1)
         t["pattern_evidence"] = pat
         t["grp_members"] = grp["grp_members"].fillna(0.0)
         t["grp_score"] = grp["grp_score"].fillna(0.0)

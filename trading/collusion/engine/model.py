@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .features import tender_labels
-from .market import CALIBRATION_COLUMNS, market_table
+from .market import market_table
 
 FORMAT_VERSION = 1
 
