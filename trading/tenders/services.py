@@ -20,7 +20,7 @@ from trading.accounts.permissions import authorize
 from trading.accounts.roles import OrganisationKind, Role
 from trading.audit.services import record
 
-from . import clock, documents, lifecycle
+from . import clock, documents, lifecycle, selectors
 from .checkpoints import refresh_checkpoints
 from .models import (Clarification, DocumentDownload, EvaluationMethod, Lot, Project, ProjectType, StatusChange,
                      Tender, TenderDocument, TenderStatus)
@@ -570,12 +570,10 @@ def _may_download(user, document):
         return
     if own or user.role in (Role.SUPERVISOR, Role.DISCIPLINE, Role.ADMIN):
         return
-    now = clock.now()
-    on_offer = (tender.status == TenderStatus.PUBLISHED and tender.documents_from <= now
-                and (tender.documents_until is None or now <= tender.documents_until))
-    if on_offer:
+    if selectors.documents_on_offer(tender):
         return
     # After the offer window only parties keep access: whoever fetched the documents while on offer.
+    now = clock.now()
     fetched_before = user.organisation_id and DocumentDownload.objects.filter(
         document__tender=tender, organisation_id=user.organisation_id).exists()
     if tender.documents_until and now > tender.documents_until and fetched_before:
