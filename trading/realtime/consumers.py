@@ -55,8 +55,6 @@ def _resume(tender_id, viewer, after):
 
 
 class OpeningConsumer(AsyncWebsocketConsumer):
-    # No channel of its own on the layer: the process's hub receives each event once and hands it over in memory.
-    channel_layer_alias = "opening-connections-use-the-hub"
     # No channel-layer channel per connection: the hub is the only group member in this process.
     # With one, every socket would listen on Redis and die with it during a Redis restart.
     channel_layer_alias = None
