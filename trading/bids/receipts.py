@@ -71,6 +71,12 @@ def platform_public_key() -> str:
     return sealing.signing_public_key(_seed())
 
 
+def platform_key_info() -> dict:
+    """The platform key as published for pinning."""
+    public = platform_public_key()
+    return {"algorithm": "Ed25519", "public_key": public, "key_id": key_id(public)}
+
+
 def build_payload(*, tender, bid, attachment_digests, seq, server_time: datetime) -> dict:
     public = platform_public_key()
     return {
@@ -135,6 +141,15 @@ def problems(document: dict, trusted_public_key: str | None = None) -> list[str]
     if not sealing.verify_signature(public, sealing.canonical(payload), signature):
         reasons.append(_("The signature does not match the payload: the receipt was altered or forged."))
     return reasons
+
+
+def check_against_platform(text) -> tuple[dict | None, list[str]]:
+    """Read a receipt and check it against this platform's own key: (document or None, reasons)."""
+    try:
+        document = parse(text)
+    except ValueError as exc:
+        return None, [str(exc)]
+    return document, problems(document, trusted_public_key=platform_public_key())
 
 
 def _is_hex(text):

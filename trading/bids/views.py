@@ -90,24 +90,20 @@ def verify_receipt(request):
     form = ReceiptCheckForm(*_bound(request))
     result = None
     if request.method == "POST" and form.is_valid():
-        try:
-            document = receipts.parse(form.cleaned_data["receipt"])
-        except ValueError as exc:
-            result = {"valid": False, "reasons": [str(exc)]}
-        else:
-            reasons = receipts.problems(document, trusted_public_key=receipts.platform_public_key())
-            result = {"valid": not reasons, "reasons": reasons, "payload": document["payload"]}
-    public = receipts.platform_public_key()
+        document, reasons = receipts.check_against_platform(form.cleaned_data["receipt"])
+        result = {"valid": not reasons, "reasons": reasons}
+        if document is not None:
+            result["payload"] = document["payload"]
+    key = receipts.platform_key_info()
     return render(request, "bids/verify_receipt.html", {
-        "form": form, "result": result, "public_key": public, "key_id": receipts.key_id(public)})
+        "form": form, "result": result, "public_key": key["public_key"], "key_id": key["key_id"]})
 
 
 def platform_key(request):
     """Public: the key receipts are signed with, to pin once and check receipts offline."""
-    public = receipts.platform_public_key()
     if request.GET.get("format") == "json":
-        return JsonResponse({"algorithm": "Ed25519", "public_key": public, "key_id": receipts.key_id(public)})
-    return HttpResponse(public + "\n", content_type="text/plain; charset=utf-8")
+        return JsonResponse(receipts.platform_key_info())
+    return HttpResponse(receipts.platform_public_key() + "\n", content_type="text/plain; charset=utf-8")
 
 
 @login_required
