@@ -18,10 +18,8 @@ from rest_framework.views import APIView
 from trading.accounts.caller import Caller
 
 from . import receipts, selectors, services
-from .content import as_row_id
+from .content import CONTENT_FIELDS, as_row_id
 from .models import Bid
-
-CONTENT_FIELDS = ("price", "duration_days", "quality", "project_manager", "security_reference")
 
 
 class BidSerializer(serializers.ModelSerializer):

@@ -24,6 +24,10 @@ MAX_ATTACHMENTS = 10
 PAD_TO = 1024
 CLIENT_KEY_PATTERN = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 TEXT_LIMITS = {"quality": 200, "project_manager": 100, "security_reference": 100}
+# What a bid says, sealed until the opening.
+CONTENT_FIELDS = ("price", "duration_days", *TEXT_LIMITS)
+
+
 @dataclass(frozen=True)
 class Attachment:
     name: str

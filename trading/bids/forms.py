@@ -3,6 +3,8 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .content import MAX_DURATION_DAYS, TEXT_LIMITS
+
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
@@ -22,10 +24,11 @@ class MultipleFileField(forms.FileField):
 
 class BidForm(forms.Form):
     price = forms.DecimalField(label=_("Bid price (CNY)"), max_digits=16, decimal_places=2, min_value=0.01)
-    duration_days = forms.IntegerField(label=_("Duration (days)"), min_value=1, max_value=3650)
-    quality = forms.CharField(label=_("Quality commitment"), max_length=200)
-    project_manager = forms.CharField(label=_("Project manager"), max_length=100)
-    security_reference = forms.CharField(label=_("Bid security reference"), max_length=100,
+    duration_days = forms.IntegerField(label=_("Duration (days)"), min_value=1, max_value=MAX_DURATION_DAYS)
+    quality = forms.CharField(label=_("Quality commitment"), max_length=TEXT_LIMITS["quality"])
+    project_manager = forms.CharField(label=_("Project manager"), max_length=TEXT_LIMITS["project_manager"])
+    security_reference = forms.CharField(label=_("Bid security reference"),
+                                         max_length=TEXT_LIMITS["security_reference"],
                                          help_text=_("The bank guarantee or transfer reference of your bid security."))
     attachments = MultipleFileField(label=_("Attachments"), required=False,
                                     help_text=_("Sealed before they are stored."))

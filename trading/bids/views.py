@@ -13,6 +13,7 @@ from trading.accounts.permissions import authorize
 from trading.tenders.forms import apply_errors
 
 from . import receipts, selectors, services
+from .content import CONTENT_FIELDS
 from .forms import BidForm, ReceiptCheckForm
 
 
@@ -27,8 +28,7 @@ def submit(request, tender_pk):
     current = selectors.own_active_bid(request.user, tender)
     form = BidForm(*_bound(request))
     if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in
-                ("price", "duration_days", "quality", "project_manager", "security_reference")}
+        data = {name: form.cleaned_data[name] for name in CONTENT_FIELDS}
         try:
             submission = services.submit_bid(Caller.from_request(request), tender.pk, data,
                                              form.cleaned_data["attachments"], form.cleaned_data["client_key"])
