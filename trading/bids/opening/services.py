@@ -44,10 +44,9 @@ def _lock(tender_id):
                   .exclude(status=TenderStatus.DRAFT).get(pk=int(tender_id)))
     except (Tender.DoesNotExist, ValueError, TypeError):
         raise Http404(_("No such tender.")) from None
-    session, _created = OpeningSession.objects.get_or_create(
+    session, _created = OpeningSession.objects.select_for_update().get_or_create(
         tender=tender, defaults={"confirmation_minutes": tender.confirmation_minutes,
                                  "step_deadline": _room_deadline(tender)})
-    session = OpeningSession.objects.select_for_update().get(pk=session.pk)
     return tender, session
 
 
