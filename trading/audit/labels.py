@@ -2,6 +2,8 @@
 from django.utils.translation import gettext_lazy as _
 
 ACTION_LABELS = {
+    "accounts.register_contractor": _("Contractor registered"),
+    "accounts.register_organisation": _("Organisation registered"),
     "accounts.register_holder_key": _("Key-share holder registered a personal key"),
     "tenders.register_project": _("Project registered"),
     "tenders.create_tender": _("Tender created"),
@@ -39,6 +41,15 @@ ACTION_LABELS = {
 }
 
 
+# accounts.services.record_admin_change writes accounts.admin_<verb>_<model>
+ADMIN_ACTION_LABELS = {
+    "accounts.admin_add_": _("Added in the administration site"),
+    "accounts.admin_change_": _("Changed in the administration site"),
+}
+
+
 def action_label(action):
     label = ACTION_LABELS.get(action)
-    return str(label) if label is not None else action
+    if label is None:
+        label = next((v for prefix, v in ADMIN_ACTION_LABELS.items() if action.startswith(prefix)), action)
+    return str(label)
