@@ -7,11 +7,10 @@ from trading.accounts.roles import Role
 from trading.bids.models import Bid, KeyShare
 from trading.tenders import clock
 from trading.tenders.models import Tender, TenderStatus
-from trading.tenders.services import is_own
 
 from .events import VISIBLE
 from .models import Objection, OpeningEvent, OpeningRecord, OpeningSession, OpeningState
-from .services import BIDDER_STATUSES
+from .services import BIDDER_STATUSES, is_host
 
 
 def tender_or_404(tender_id):
@@ -25,7 +24,7 @@ def tender_or_404(tender_id):
 def viewer(user, tender):
     """What the user sees of this opening: a dict with kind official/bidder/public, or None (refused)."""
     if user is not None and user.is_authenticated and user.is_active:
-        if allowed(user, "opening.host") and is_own(user, tender):
+        if is_host(user, tender):
             return {"kind": "official", "role": "host"}
         if user.role in (Role.SUPERVISOR, Role.DISCIPLINE):
             return {"kind": "official", "role": user.role}
