@@ -5,6 +5,7 @@ gap-free and steps cannot interleave), checks the role, the step and the clock,
 writes its audit entry and appends its events, which are broadcast after commit.
 """
 import hashlib
+import json
 from datetime import timedelta
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from nacl import secret
 
 from trading import sealing
+from trading.accounts.caller import Caller
 from trading.accounts.models import HolderKey
 from trading.accounts.permissions import allowed, authorize
 from trading.accounts.roles import Role
@@ -102,10 +104,6 @@ def _start_step(session, state, minutes, now):
     session.alarmed_step = ""
 
 
-def _save(session):
-    session.save()
-
-
 def _org_name(organisation):
     return organisation.name if organisation else ""
 
@@ -118,8 +116,6 @@ def check_time_limits(tender_id, caller=None):
     Called before every service, by officials' websocket ticks and by `opening_watchdog`.
     Returns the kinds of events it appended.
     """
-    from trading.accounts.caller import Caller
-
     caller = caller or Caller.system()
     now = clock.now()
     quick = OpeningSession.objects.filter(tender_id=tender_id).values(
@@ -141,7 +137,7 @@ def check_time_limits(tender_id, caller=None):
             # Bidders who did not sign in in time lose only the sign-in; the ceremony goes on.
             events.append(session, "sign_in_closed", {"signed_in": session.sign_ins.count()})
             _start_step(session, S.DECRYPTING, session.decryption_minutes, now)
-            _save(session)
+            session.save()
             record(caller, "opening.sign_in_closed", tender)
             return ["sign_in_closed"]
         step_key = f"{session.state}:{session.step_deadline.isoformat()}"
@@ -150,7 +146,7 @@ def check_time_limits(tender_id, caller=None):
             events.append(session, "alarm", {"step": session.state, "deadline": session.step_deadline.isoformat(),
                                              "overdue_seconds": overdue}, Audience.OFFICIALS)
             session.alarmed_step = step_key
-            _save(session)
+            session.save()
             record(caller, "opening.alarm", tender, step=session.state, overdue_seconds=overdue)
             appended.append("alarm")
         return appended
@@ -196,7 +192,7 @@ def open_room(caller, tender_id):
                                              "The procedure has failed and must be tendered again.")
                   % {"n": bids, "min": tender.min_bids})
         else:
-            _save(session)
+            session.save()
     return session
 
 
@@ -218,7 +214,7 @@ def sign_in(caller, tender_id):
         SignIn.objects.create(session=session, bidder_id=bid.bidder_id, user=caller.user, at=now, ip=caller.ip or "")
         if session.state == S.ROOM_OPEN:
             session.state = S.SIGNING_IN
-            _save(session)
+            session.save()
         events.append(session, "signed_in", {"bidder": bid.bidder.name, "bidder_id": bid.bidder_id})
         record(caller, "opening.sign_in", tender, bidder=bid.bidder.name)
     return session
@@ -263,13 +259,11 @@ def present_share(caller, tender_id, passphrase):
         record(caller, "opening.present_share", tender, presented=presented, threshold=threshold)
         if presented >= threshold:
             _decrypt(caller, tender, session, share.tender_key)
-        _save(session)
+        session.save()
     return session
 
 
 def _decrypt(caller, tender, session, tender_key):
-    import json
-
     box = secret.SecretBox(_share_box_key(session))
     shares = [json.loads(box.decrypt(bytes(p.boxed_share))) for p in session.presented_shares.all()]
     try:
@@ -348,7 +342,7 @@ def announce_next(caller, tender_id, position=None):
                 "order": expected, "ceiling_price": str(tender.ceiling_price),
                 "confirm_until": session.confirmation_ends_at.isoformat()})
             record(caller, "opening.announce_ceiling", tender, ceiling_price=tender.ceiling_price)
-        _save(session)
+        session.save()
     return session
 
 
@@ -443,7 +437,7 @@ def close_opening(caller, tender_id):
         opening_record = publish_record(session, tender)
         events.append(session, "opening_closed", {"record_signature": opening_record.signature,
                                                   "deemed_confirmed": [s.bidder.name for s in waiting]})
-        _save(session)
+        session.save()
         transition(caller, tender, TenderStatus.EVALUATION, _("Opening closed; record published."), authorized=True)
         record(caller, "opening.close", tender, record=opening_record.pk)
     return session
@@ -456,7 +450,7 @@ def _fail(caller, tender, session, reason):
     session.state, session.closed_at, session.step_deadline, session.failure_reason = S.FAILED, now, None, reason
     opening_record = publish_record(session, tender)
     events.append(session, "opening_failed", {"reason": reason, "record_signature": opening_record.signature})
-    _save(session)
+    session.save()
     transition(caller, tender, TenderStatus.FAILED, reason[:500], authorized=True)
     record(caller, "opening.fail", tender, reason=reason)
 
@@ -482,7 +476,7 @@ def pause(caller, tender_id, reason):
         session.paused, session.pause_reason, session.paused_by, session.paused_at = True, reason, caller.user, \
             clock.now()
         events.append(session, "paused", {"by": by, "reason": reason})
-        _save(session)
+        session.save()
         record(caller, "opening.pause", tender, by=by, reason=reason)
     return session
 
@@ -505,7 +499,7 @@ def resume(caller, tender_id, reason):
             session.confirmation_ends_at += stood
         session.paused, session.paused_at = False, None
         events.append(session, "resumed", {"by": by, "reason": reason, "paused_seconds": int(stood.total_seconds())})
-        _save(session)
+        session.save()
         record(caller, "opening.resume", tender, by=by, reason=reason)
     return session
 
