@@ -5,6 +5,7 @@ It publishes the tender private key, so anyone can open the stored ciphertexts
 announced bids. Check a record with `verify_record(body, signature, public_key)`.
 """
 import io
+from xml.sax.saxutils import escape
 
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
@@ -94,7 +95,7 @@ def render_pdf(body):
     small = ParagraphStyle("small", parent=text, fontSize=7, leading=9, wordWrap="CJK")
 
     def p(value, style=text):
-        return Paragraph(str(value if value is not None else "").replace("&", "&amp;").replace("<", "&lt;"), style)
+        return Paragraph(escape(str(value if value is not None else "")), style)
 
     tender = body["tender"]
     story = [p(_("Opening record") + f" · {tender['reference']}", heading), p(tender["title"]),
