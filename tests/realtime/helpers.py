@@ -1,5 +1,4 @@
 """Websocket test helpers: connect as a user (API token in the query string), read frames by type."""
-import asyncio
 import json
 
 from channels.db import database_sync_to_async

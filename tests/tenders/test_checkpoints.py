@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import PASSWORD
+from trading.tenders.moves import move_tender
 from trading.tenders import clock, services
 from trading.tenders.checkpoints import Facts, evaluate, refresh_checkpoints
 from trading.tenders.models import Checkpoint, Tender, TenderStatus as S
@@ -103,8 +104,8 @@ def test_an_opening_held_late_marks_the_tender(entity_user):
     tender = published_tender(entity_user, deadline=clock.now() - 3 * dt.timedelta(hours=1))
     refresh_checkpoints(tender)
     assert Checkpoint.objects.get(tender=tender, code="opening_on_time").state == "red"
-    services.transition(as_caller(entity_user), tender, S.BIDDING_CLOSED, authorized=True)
-    services.transition(as_caller(entity_user), tender, S.OPENING, authorized=True)
+    move_tender(as_caller(entity_user), tender, S.BIDDING_CLOSED)
+    move_tender(as_caller(entity_user), tender, S.OPENING)
     checkpoint = Checkpoint.objects.get(tender=tender, code="opening_on_time")
     tender.refresh_from_db()
     assert checkpoint.state == "green" and checkpoint.was_red and tender.was_red

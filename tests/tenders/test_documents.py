@@ -12,6 +12,7 @@ from django.urls import reverse
 from tests.factories import PASSWORD, make_user
 from trading.accounts.caller import Caller
 from trading.audit.models import AuditEntry
+from trading.tenders.moves import move_tender
 from trading.tenders import clock, selectors, services
 from trading.tenders.models import DocumentDownload, TenderDocument, TenderStatus
 
@@ -137,10 +138,10 @@ def test_nobody_sees_who_downloaded_before_the_opening(role, user_of, entity_use
     tender = published_tender(entity_user, deadline=clock.now() - dt.timedelta(minutes=1))
     with pytest.raises(PermissionDenied):
         selectors.downloads_for(viewer, tender)
-    services.transition(as_caller(entity_user), tender, TenderStatus.BIDDING_CLOSED, authorized=True)
+    move_tender(as_caller(entity_user), tender, TenderStatus.BIDDING_CLOSED)
     with pytest.raises(PermissionDenied):
         selectors.downloads_for(viewer, tender)
-    services.transition(as_caller(entity_user), tender, TenderStatus.OPENING, authorized=True)
+    move_tender(as_caller(entity_user), tender, TenderStatus.OPENING)
     if role in {"supervisor", "discipline"}:
         assert list(selectors.downloads_for(viewer, tender)) == []
     else:
@@ -159,8 +160,8 @@ def test_the_download_list_page_after_the_opening(client, entity_user, contracto
     detail = client.get(reverse("tenders:detail", args=[tender.pk])).content.decode()
     assert url not in detail and contractor.username not in detail
     with clock.shifted(31 * DAY):
-        services.transition(as_caller(entity_user), tender, TenderStatus.BIDDING_CLOSED, authorized=True)
-        services.transition(as_caller(entity_user), tender, TenderStatus.OPENING, authorized=True)
+        move_tender(as_caller(entity_user), tender, TenderStatus.BIDDING_CLOSED)
+        move_tender(as_caller(entity_user), tender, TenderStatus.OPENING)
     after = client.get(url).content.decode()
     assert contractor.username in after and contractor.organisation.name in after
     client.login(username=entity_user.username, password=PASSWORD)

@@ -20,10 +20,10 @@ from trading.accounts.permissions import authorize
 from trading.accounts.roles import OrganisationKind, Role
 from trading.audit.services import record
 
-from . import clock, documents, lifecycle, selectors
+from . import clock, documents, selectors
 from .checkpoints import refresh_checkpoints
-from .models import (Clarification, DocumentDownload, EvaluationMethod, Lot, Project, ProjectType, StatusChange,
-                     Tender, TenderDocument, TenderStatus)
+from .moves import copy_fields, move_tender
+from .models import (Clarification, DocumentDownload, EvaluationMethod, Lot, Project, ProjectType, Tender, TenderDocument, TenderStatus)
 from .money import parse_amount
 from .signals import conditions_changed, tender_published
 
@@ -307,58 +307,21 @@ def update_tender(caller, tender, **changes):
             for lot in lots:
                 Lot.objects.create(tender=tender, **lot)
         record(caller, "tenders.update_tender", tender, changed=sorted(changed), lots=None if lots is None else len(lots))
-    _sync(original, tender, *TENDER_FIELDS)
+    copy_fields(original, tender, *TENDER_FIELDS)
     return original
 
 
-def transition(caller, tender, to_status, reason="", *, authorized=False):
-    """Move a tender along the lifecycle table; the only place that writes Tender.status.
-
-    Services that have already checked their own permission (publication here, the
-    opening in bids) pass authorized=True; anyone else needs tender.advance / tender.cancel
-    and must belong to the tender's entity.
-    """
+def transition(caller, tender, to_status, reason=""):
+    """An official of the tender's entity moves it to its next stage, or cancels it (a checked use case)."""
     if to_status not in TenderStatus.values:
         raise ValidationError({"status": _("There is no status %(status)r.") % {"status": to_status}})
     to_status = TenderStatus(to_status)
-    if not authorized:
-        authorize(caller.user, "tender.cancel" if to_status == TenderStatus.CANCELLED else "tender.advance")
-        check_own(caller.user, tender)
-        if to_status == TenderStatus.PUBLISHED:
-            raise ValidationError({"status": _("Publish a tender through its publication form.")})
+    authorize(caller.user, "tender.cancel" if to_status == TenderStatus.CANCELLED else "tender.advance")
+    check_own(caller.user, tender)
+    if to_status == TenderStatus.PUBLISHED:
+        raise ValidationError({"status": _("Publish a tender through its publication form.")})
     reason = _text({}, "reason", reason, 500, required=False)[:500]
-    with transaction.atomic():
-        locked = Tender.objects.select_for_update().get(pk=tender.pk)
-        from_status = TenderStatus(locked.status)
-        if not lifecycle.can_move(from_status, to_status):
-            raise ValidationError({"status": _("A tender cannot go from “%(from)s” to “%(to)s”.") % {
-                "from": from_status.label, "to": to_status.label}})
-        now = clock.now()
-        if to_status == TenderStatus.BIDDING_CLOSED and (locked.deadline is None or now < locked.deadline):
-            raise ValidationError({"status": _("Bidding is open until the deadline; it cannot close earlier.")})
-        if to_status == TenderStatus.AWARDED and locked.winner_id is None:
-            raise ValidationError({"status": _("Record the winner and the amount to award the tender.")})
-        locked.status = to_status
-        fields = ["status"]
-        if to_status == TenderStatus.PUBLISHED:
-            locked.published_at, fields = now, fields + ["published_at"]
-        if to_status == TenderStatus.OPENING and locked.opened_at is None:
-            locked.opened_at, fields = now, fields + ["opened_at"]
-        locked.save(update_fields=fields)
-        StatusChange.objects.create(tender=locked, from_status=from_status, to_status=to_status, reason=reason, at=now,
-                                    by=caller.user if caller.user.is_authenticated else None)
-        record(caller, "tenders.transition", locked, from_status=from_status.value, to_status=to_status.value,
-               reason=reason)
-        refresh_checkpoints(locked, caller)
-    _sync(tender, locked, "status", "published_at", "opened_at", "was_red")
-    return tender
-
-
-def _sync(target, source, *fields):
-    """Callers keep their instance: copy what the service wrote on its locked copy."""
-    if target is not source:
-        for field in fields:
-            setattr(target, field, getattr(source, field))
+    return move_tender(caller, tender, to_status, reason)
 
 
 def _holders(errors, tender, key_holders, threshold):
@@ -418,12 +381,12 @@ def publish_tender(caller, tender, key_holders, threshold=None):
             raise ValidationError(errors)
         tender.key_threshold = threshold
         tender.save(update_fields=["documents_from", "documents_until", "key_threshold"])
-        transition(caller, tender, TenderStatus.PUBLISHED, authorized=True)
+        move_tender(caller, tender, TenderStatus.PUBLISHED)
         # The bids app creates the tender key and its shares here; if it fails, nothing is published.
         tender_published.send(sender=Tender, tender=tender, key_holders=holders, threshold=threshold, caller=caller)
         record(caller, "tenders.publish_tender", tender, deadline=tender.deadline, threshold=threshold,
                holders=[u.get_username() for u in holders])
-    _sync(original, tender, "status", "published_at", "documents_from", "documents_until", "key_threshold",
+    copy_fields(original, tender, "status", "published_at", "documents_from", "documents_until", "key_threshold",
           "was_red")
     return original
 
@@ -467,7 +430,7 @@ def add_clarification(caller, tender, text, changes_conditions=False, new_deadli
         record(caller, "tenders.add_clarification", clarification, tender=tender.reference,
                changes_conditions=changes_conditions, deadline_before=before, deadline_after=deadline)
         refresh_checkpoints(tender, caller)
-    _sync(original, tender, "deadline", "documents_until", "was_red")
+    copy_fields(original, tender, "deadline", "documents_until", "was_red")
     return clarification
 
 
@@ -501,7 +464,7 @@ def record_award(caller, tender, winner, amount):
         locked.winner, locked.awarded_amount = winner, amount
         locked.save(update_fields=["winner", "awarded_amount"])
         tender.winner, tender.awarded_amount = winner, amount
-        transition(caller, tender, TenderStatus.AWARDED, _("Awarded to %(winner)s") % {"winner": winner}, authorized=True)
+        move_tender(caller, tender, TenderStatus.AWARDED, _("Awarded to %(winner)s") % {"winner": winner})
         record(caller, "tenders.record_award", locked, winner=winner.name, amount=amount)
     return tender
 

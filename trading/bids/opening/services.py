@@ -25,7 +25,8 @@ from trading.bids.models import Bid, BidStatus, KeyShare, TenderKey
 from trading.bids.services import open_bids
 from trading.tenders import clock
 from trading.tenders.models import Tender, TenderStatus
-from trading.tenders.services import is_own, transition
+from trading.tenders.moves import move_tender
+from trading.tenders.services import is_own
 
 from . import events
 from .models import (FINISHED, Audience, Objection, OpeningCommand, OpeningSession, OpeningState, PresentedShare,
@@ -176,8 +177,8 @@ def open_room(caller, tender_id):
                                    % {"deadline": tender.deadline.isoformat(timespec="minutes") if tender.deadline
                                       else "?"}})
         if tender.status == TenderStatus.PUBLISHED:
-            transition(caller, tender, TenderStatus.BIDDING_CLOSED, _("Bid deadline passed."), authorized=True)
-        transition(caller, tender, TenderStatus.OPENING, _("The host opened the opening hall."), authorized=True)
+            move_tender(caller, tender, TenderStatus.BIDDING_CLOSED, _("Bid deadline passed."))
+        move_tender(caller, tender, TenderStatus.OPENING, _("The host opened the opening hall."))
         bids = Bid.objects.filter(tender=tender, status=BidStatus.ACTIVE).count()
         session.host = caller.user
         session.opened_at = now
@@ -438,7 +439,7 @@ def close_opening(caller, tender_id):
         events.append(session, "opening_closed", {"record_signature": opening_record.signature,
                                                   "deemed_confirmed": [s.bidder.name for s in waiting]})
         session.save()
-        transition(caller, tender, TenderStatus.EVALUATION, _("Opening closed; record published."), authorized=True)
+        move_tender(caller, tender, TenderStatus.EVALUATION, _("Opening closed; record published."))
         record(caller, "opening.close", tender, record=opening_record.pk)
     return session
 
@@ -451,7 +452,7 @@ def _fail(caller, tender, session, reason):
     opening_record = publish_record(session, tender)
     events.append(session, "opening_failed", {"reason": reason, "record_signature": opening_record.signature})
     session.save()
-    transition(caller, tender, TenderStatus.FAILED, reason[:500], authorized=True)
+    move_tender(caller, tender, TenderStatus.FAILED, reason[:500])
     record(caller, "opening.fail", tender, reason=reason)
 
 
