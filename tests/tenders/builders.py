@@ -17,8 +17,8 @@ from decimal import Decimal
 from trading.accounts.caller import Caller
 from trading.accounts.models import HolderKey
 from trading.accounts.services import register_holder_key
-from trading.tenders import clock, services
-from trading.tenders.models import Tender, TenderStatus
+from trading.tenders import clock, selectors, services
+from trading.tenders.models import TenderStatus
 
 from tests.factories import make_user
 
@@ -63,9 +63,10 @@ def published_tender(entity_user=None, holders=None, deadline=None, **fields):
     """A published tender of `entity_user` (a new entity user if None).
 
     holders: the opening officials (default: the entity user and a supervisor with a key).
-    deadline: default 30 days ahead; anything sooner than the tender's minimum bidding
-    period is published with the shared clock moved back to `deadline - (min_bidding_days
-    + 1)` days, so tests get a tender whose deadline passes soon (or has passed).
+    deadline: default 30 days ahead; anything sooner than the tender's bidding period (the
+    platform policy's, or a longer one asked for) is published with the shared clock moved
+    back to `deadline - (bidding period + 1 day)`, so tests get a tender whose deadline passes
+    soon (or has passed).
     Other keyword arguments go to create_tender (or register_project for project fields).
     """
     entity_user = entity_user or make_user("entity")
@@ -74,11 +75,12 @@ def published_tender(entity_user=None, holders=None, deadline=None, **fields):
         ensure_holder_key(holder)
     real_now = clock.now()
     deadline = deadline or real_now + dt.timedelta(days=30)
-    min_days = fields.get("min_bidding_days", Tender._meta.get_field("min_bidding_days").default)
-    needed = dt.timedelta(days=int(min_days) + 1)
+    tender = draft_tender(entity_user, **fields)
+    policy = selectors.current_policy(tender.procedure_type)
+    needed = policy.delta("bidding_period", tender.bidding_period) + dt.timedelta(days=1)
     shift = min(dt.timedelta(0), (deadline - needed) - real_now)
     with clock.shifted(shift):
-        tender = draft_tender(entity_user, deadline=deadline, **fields)
+        services.update_tender(Caller(user=entity_user, ip="127.0.0.1"), tender, deadline=deadline)
         services.publish_tender(Caller(user=entity_user, ip="127.0.0.1"), tender, holders)
     tender.refresh_from_db()
     assert tender.status == TenderStatus.PUBLISHED

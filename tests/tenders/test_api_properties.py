@@ -13,8 +13,8 @@ from .builders import draft_tender, project
 
 pytestmark = pytest.mark.django_db
 FIELDS = ["title", "reference", "description", "ceiling_price", "bid_security_amount", "evaluation_method",
-          "scoring_weights", "documents_from", "documents_until", "deadline", "min_bidding_days",
-          "min_document_days", "clarification_cutoff_days", "min_bids", "key_threshold", "lots"]
+          "scoring_weights", "documents_from", "documents_until", "deadline", "bidding_period",
+          "document_offer", "clarification_cutoff", "procedure_type", "min_bids", "key_threshold", "lots"]
 
 junk = st.one_of(st.none(), st.booleans(), st.integers(min_value=-10**20, max_value=10**20),
                  st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=30),
@@ -35,8 +35,9 @@ values = {
                                                  max_size=4), junk),
     "documents_from": st.one_of(moments, junk), "documents_until": st.one_of(moments, junk),
     "deadline": st.one_of(moments, junk),
-    "min_bidding_days": st.one_of(st.integers(-5, 400), junk), "min_document_days": st.one_of(st.integers(-5, 400), junk),
-    "clarification_cutoff_days": st.one_of(st.integers(-5, 400), junk), "min_bids": st.one_of(st.integers(-5, 200), junk),
+    "bidding_period": st.one_of(st.integers(-5, 400), junk), "document_offer": st.one_of(st.integers(-5, 400), junk),
+    "clarification_cutoff": st.one_of(st.integers(-5, 400), junk), "min_bids": st.one_of(st.integers(-5, 200), junk),
+    "procedure_type": st.one_of(st.sampled_from(["open_works", "open_goods", "training", "auction"]), junk),
     "key_threshold": st.one_of(st.integers(-5, 30), junk),
     "lots": st.one_of(st.lists(st.fixed_dictionaries({"title": st.text(max_size=20), "ceiling_price": amounts}),
                                max_size=3), junk),
@@ -48,7 +49,7 @@ plausible = st.fixed_dictionaries({
     "bid_security_amount": st.decimals(min_value=0, max_value=1, places=2).map(str),
     "deadline": st.integers(min_value=-3, max_value=90).map(lambda d: (clock.now() + dt.timedelta(days=d)).isoformat()),
     "evaluation_method": st.just("lowest_price"),
-    "min_bidding_days": st.integers(-1, 40),
+    "bidding_period": st.integers(-1, 40),
     "lots": st.lists(st.fixed_dictionaries({"title": st.just("Lot"), "ceiling_price": st.just("1.00")}), max_size=3),
 })
 payloads = st.one_of(st.fixed_dictionaries({}, optional=values), plausible)

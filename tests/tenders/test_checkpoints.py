@@ -5,21 +5,25 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import PASSWORD
-from trading.tenders.moves import move_tender
 from trading.tenders import clock, services
 from trading.tenders.checkpoints import Facts, evaluate, refresh_checkpoints
 from trading.tenders.models import Checkpoint, Tender, TenderStatus as S
+from trading.tenders.moves import move_tender
+from trading.tenders.rules import Policy
 
 from .builders import draft_tender, published_tender
 from .conftest import ROLES, as_caller
 
 DAY = dt.timedelta(days=1)
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)
+LAW = Policy(procedure_type="open_works", training=False, min_bids=3, periods=dict(
+    document_offer=5, bidding_period=20, clarification_cutoff=15, document_objection_cutoff=10, candidate_notice=3,
+    objection_answer=3, contract_signing=30))
 
 
 def facts(**overrides):
     values = dict(status=S.PUBLISHED, documents_from=NOW - 5 * DAY, documents_until=NOW + 15 * DAY,
-                  deadline=NOW + 20 * DAY, min_bidding_days=20, min_document_days=5, clarification_cutoff_days=15)
+                  deadline=NOW + 20 * DAY, policy=LAW)
     values.update(overrides)
     return Facts(**values)
 
@@ -43,7 +47,7 @@ def test_a_lawful_open_tender_is_all_green():
 def test_short_periods_are_red_with_the_numbers():
     results = evaluate(facts(deadline=NOW + 10 * DAY, documents_until=NOW - 3 * DAY), NOW)
     assert states(results)["bidding_period"] == "red"
-    assert "15.0 days" in reason(results, "bidding_period") and "20" in reason(results, "bidding_period")
+    assert "15.0 days" in reason(results, "bidding_period") and "20 days" in reason(results, "bidding_period")
     assert states(results)["document_offer"] == "red"
 
 
@@ -112,17 +116,27 @@ def test_an_opening_held_late_marks_the_tender(entity_user):
 
 
 @pytest.mark.django_db
-def test_the_watch_page_lists_red_first_and_recomputes_with_time(client, entity_user, supervisor):
+def test_the_watch_page_lists_red_first_and_only_reads(client, entity_user, supervisor):
+    from django.core.management import call_command
+
+    from trading.audit.models import AuditEntry
+
     fine = published_tender(entity_user, title="Calm tender", deadline=clock.now() + 30 * DAY)
     overdue = published_tender(entity_user, title="Overdue tender", deadline=clock.now() + 30 * DAY)
     Tender.objects.filter(pk=overdue.pk).update(deadline=clock.now() - 2 * DAY)
     draft = draft_tender(entity_user, title="Quiet draft")
+    call_command("checkpoint_watch")
     client.login(username=supervisor.username, password=PASSWORD)
     page = client.get(reverse("tenders:checkpoints")).content.decode()
     assert page.index("Overdue tender") < page.index("Calm tender")
     assert "has not started" in page and "was red" in page and draft.title not in page
+    # A GET writes nothing: time moving on is the watch command's business, not the page's.
+    entries = AuditEntry.objects.count()
     with clock.shifted(31 * DAY):
-        page = client.get(reverse("tenders:checkpoints")).content.decode()
+        client.get(reverse("tenders:checkpoints"))
+        fine.refresh_from_db()
+        assert not fine.was_red and AuditEntry.objects.count() == entries
+        call_command("checkpoint_watch")
     fine.refresh_from_db()
     assert fine.was_red and Checkpoint.objects.get(tender=fine, code="opening_on_time").state == "red"
 

@@ -103,7 +103,7 @@ def test_entity_registers_a_project_creates_edits_and_publishes(client, entity_u
     deadline = clock.now() + dt.timedelta(days=25)
     form = {"title": "Hospital wing construction", "ceiling_price": "4800000", "bid_security_amount": "80000",
             "evaluation_method": "scoring", "scoring_weights": "price=60, technical=30", "deadline": local(deadline),
-            "min_bidding_days": 20, "min_document_days": 5, "clarification_cutoff_days": 15, "min_bids": 3,
+            "min_bids": 3,
             "key_threshold": 2, "lots": "Structure; 3000000\nFit-out; 1800000"}
     response = client.post(create, form)
     assert response.status_code == 200 and "add up to 100" in response.content.decode()
@@ -152,7 +152,7 @@ def test_a_published_tender_cannot_be_edited_through_the_form(client, entity_use
     login(client, entity_user)
     response = client.post(reverse("tenders:edit", args=[tender.pk]), {
         "title": "Changed", "ceiling_price": "1", "bid_security_amount": "0", "evaluation_method": "lowest_price",
-        "min_bidding_days": 20, "min_document_days": 5, "clarification_cutoff_days": 15, "min_bids": 3,
+        "min_bids": 3,
         "key_threshold": 2})
     assert response.status_code == 400 and "clarification" in response.content.decode()
     tender.refresh_from_db()

@@ -56,8 +56,14 @@ def test_project_entry_checks_every_field(entity_user):
     ({"evaluation_method": "scoring", "scoring_weights": {"price": -10, "technical": 110}}, "scoring_weights"),
     ({"evaluation_method": "scoring", "scoring_weights": "price=100"}, "scoring_weights"),
     ({"deadline": "tomorrow"}, "deadline"),
-    ({"min_bidding_days": -1}, "min_bidding_days"),
+    ({"bidding_period": -1}, "bidding_period"),
+    ({"bidding_period": 19}, "bidding_period"),  # shorter than the platform policy (20 days)
+    ({"document_offer": 4}, "document_offer"),
+    ({"clarification_cutoff": 0}, "clarification_cutoff"),
     ({"min_bids": 0}, "min_bids"),
+    ({"min_bids": 2}, "min_bids"),  # the law asks for 3
+    ({"procedure_type": "training"}, "procedure_type"),  # not enabled by the administrator
+    ({"procedure_type": "land_property"}, "procedure_type"),  # not this project's procedure
     ({"key_threshold": 99}, "key_threshold"),
     ({"title": ""}, "title"),
     ({"title": "a\x00b"}, "title"),
@@ -93,10 +99,10 @@ def test_scoring_weights_summing_to_100_are_kept(entity_user):
 
 def test_update_changes_a_draft_and_replaces_its_lots(entity_user):
     tender = draft_tender(entity_user, lots=[{"title": "North", "ceiling_price": 400000}])
-    services.update_tender(as_caller(entity_user), tender, title="Renamed", min_bidding_days=25,
+    services.update_tender(as_caller(entity_user), tender, title="Renamed", bidding_period=25,
                            lots=[{"title": "East", "ceiling_price": 100}, {"title": "West", "ceiling_price": 200}])
     tender.refresh_from_db()
-    assert tender.title == "Renamed" and tender.min_bidding_days == 25
+    assert tender.title == "Renamed" and tender.bidding_period == 25
     assert list(tender.lots.values_list("number", "title")) == [(1, "East"), (2, "West")]
     # A bad change leaves the draft exactly as it was.
     errors = errors_of(lambda: services.update_tender(as_caller(entity_user), tender, title="Half",
@@ -116,10 +122,13 @@ def test_publication_checks_the_statutory_periods(entity_user, holders):
                                                                           holders))["documents_until"][0]
     none = draft_tender(entity_user)
     assert "deadline" in errors_of(lambda: services.publish_tender(as_caller(entity_user), none, holders))
-    # A procedure may set its own minimum, and the deadline is then checked against it.
-    custom = draft_tender(entity_user, deadline=now + 12 * DAY, min_bidding_days=10)
-    services.publish_tender(as_caller(entity_user), custom, holders)
-    assert custom.status == TenderStatus.PUBLISHED
+    # An entity may choose a longer period, and the deadline is then checked against it.
+    longer = draft_tender(entity_user, deadline=now + 22 * DAY, bidding_period=25)
+    assert "at least 25 days" in errors_of(lambda: services.publish_tender(as_caller(entity_user), longer,
+                                                                           holders))["deadline"][0]
+    services.update_tender(as_caller(entity_user), longer, deadline=now + 26 * DAY)
+    services.publish_tender(as_caller(entity_user), longer, holders)
+    assert longer.status == TenderStatus.PUBLISHED
     for tender in (short, docs, none):
         tender.refresh_from_db()
         assert tender.status == TenderStatus.DRAFT and tender.published_at is None

@@ -40,6 +40,7 @@ MATRIX = {
     "case.manage": {D},
     "audit.view": {S, D, A},
     "organisation.manage": {A},
+    "policy.manage": {A},
     "history.import": {A},
 }
 
@@ -72,6 +73,7 @@ ACTION_LABELS = {
     "case.manage": gettext_lazy("open and manage cases"),
     "audit.view": gettext_lazy("read the audit log"),
     "organisation.manage": gettext_lazy("manage users and organisations"),
+    "policy.manage": gettext_lazy("set the statutory periods of procedures"),
     "history.import": gettext_lazy("import bid history"),
 }
 

@@ -1,10 +1,10 @@
 """REST API for projects, tenders and documents. Thin: serializers check types, services do the rest."""
 from django.conf import settings
-from django.db.models import F
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -15,13 +15,21 @@ from trading.accounts.caller import Caller
 from trading.accounts.models import User
 from trading.accounts.permissions import authorize
 
-from . import selectors, services
-from .models import EvaluationMethod, Lot, Project, ProjectType, Tender, TenderDocument
+from . import rules, selectors, services
+from .filters import TenderFilter
+from .models import EvaluationMethod, Lot, ProcedureType, Project, Tender, TenderDocument
 
 
 def amount(**kwargs):
     return serializers.DecimalField(max_digits=16, decimal_places=2, min_value=0,
                                     max_value=settings.SUNLIGHT["MAX_AMOUNT"], **kwargs)
+
+
+def period_field():
+    return serializers.IntegerField(
+        min_value=1, max_value=rules.MAX_PERIOD, required=False, allow_null=True,
+        help_text="A longer period than the platform policy's, in its unit (days; minutes for training); "
+                  "null for the policy's minimum.")
 
 
 class LotSerializer(serializers.ModelSerializer):
@@ -31,7 +39,7 @@ class LotSerializer(serializers.ModelSerializer):
 
 
 class LotInputSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200)
+    title = serializers.CharField(max_length=rules.MAX_TITLE)
     ceiling_price = amount()
 
 
@@ -56,18 +64,18 @@ class TenderSerializer(serializers.ModelSerializer):
     class Meta:
         model = Tender
         fields = ["id", "reference", "title", "description", "status", "project", "project_name", "project_type",
-                  "entity", "ceiling_price", "evaluation_method", "scoring_weights", "bid_security_amount",
-                  "documents_from", "documents_until", "deadline", "min_bidding_days", "min_document_days",
-                  "clarification_cutoff_days", "min_bids", "key_threshold", "published_at", "lots",
-                  "awarded_amount"]
+                  "entity", "procedure_type", "ceiling_price", "evaluation_method", "scoring_weights",
+                  "bid_security_amount", "documents_from", "documents_until", "deadline", *rules.ENTITY_PERIODS,
+                  "min_bids", "key_threshold", "policy", "published_at", "lots", "awarded_amount"]
         read_only_fields = fields
 
 
 class TenderWriteSerializer(serializers.Serializer):
     project = serializers.IntegerField(min_value=1, max_value=2**62, write_only=True)
-    title = serializers.CharField(max_length=200)
-    reference = serializers.CharField(max_length=40, required=False, allow_blank=True)
-    description = serializers.CharField(max_length=services.MAX_TEXT, required=False, allow_blank=True)
+    title = serializers.CharField(max_length=rules.MAX_TITLE)
+    reference = serializers.CharField(max_length=rules.MAX_REFERENCE, required=False, allow_blank=True)
+    description = serializers.CharField(max_length=rules.MAX_TEXT, required=False, allow_blank=True)
+    procedure_type = serializers.ChoiceField(choices=ProcedureType.choices, required=False)
     ceiling_price = amount()
     bid_security_amount = amount(required=False)
     evaluation_method = serializers.ChoiceField(choices=EvaluationMethod.choices, required=False)
@@ -77,22 +85,25 @@ class TenderWriteSerializer(serializers.Serializer):
     documents_from = serializers.DateTimeField(required=False, allow_null=True)
     documents_until = serializers.DateTimeField(required=False, allow_null=True)
     deadline = serializers.DateTimeField(required=False, allow_null=True)
-    min_bidding_days = serializers.IntegerField(min_value=0, max_value=365, required=False)
-    min_document_days = serializers.IntegerField(min_value=0, max_value=365, required=False)
-    clarification_cutoff_days = serializers.IntegerField(min_value=0, max_value=365, required=False)
-    min_bids = serializers.IntegerField(min_value=1, max_value=100, required=False)
-    key_threshold = serializers.IntegerField(min_value=1, max_value=20, required=False)
-    lots = LotInputSerializer(many=True, required=False, max_length=50)
+    bidding_period = period_field()
+    document_offer = period_field()
+    clarification_cutoff = period_field()
+    min_bids = serializers.IntegerField(min_value=rules.COUNT_LIMITS["min_bids"][0],
+                                        max_value=rules.COUNT_LIMITS["min_bids"][1], required=False)
+    key_threshold = serializers.IntegerField(min_value=rules.COUNT_LIMITS["key_threshold"][0],
+                                             max_value=rules.COUNT_LIMITS["key_threshold"][1], required=False)
+    lots = LotInputSerializer(many=True, required=False, max_length=rules.MAX_LOTS)
 
 
 class PublishSerializer(serializers.Serializer):
     key_holders = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**62),
                                         min_length=1, max_length=20, help_text="User ids of the opening officials.")
-    threshold = serializers.IntegerField(min_value=1, max_value=20, required=False)
+    threshold = serializers.IntegerField(min_value=rules.COUNT_LIMITS["key_threshold"][0],
+                                         max_value=rules.COUNT_LIMITS["key_threshold"][1], required=False)
 
 
 class ClarificationSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=services.MAX_TEXT)
+    text = serializers.CharField(max_length=rules.MAX_TEXT)
     changes_conditions = serializers.BooleanField(default=False)
     new_deadline = serializers.DateTimeField(required=False, allow_null=True)
 
@@ -107,7 +118,7 @@ class ClarificationReadSerializer(serializers.Serializer):
 
 
 class CancelSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=500)
+    reason = serializers.CharField(max_length=rules.MAX_REASON)
 
 
 class DocumentSerializer(serializers.ModelSerializer):
@@ -127,16 +138,6 @@ class DocumentSerializer(serializers.ModelSerializer):
 class DocumentUploadSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     file = serializers.FileField()
-
-
-FILTERS = [
-    OpenApiParameter("q", OpenApiTypes.STR, description="Search in title, reference and project name"),
-    OpenApiParameter("type", OpenApiTypes.STR, enum=ProjectType.values),
-    OpenApiParameter("status", OpenApiTypes.STR),
-    OpenApiParameter("entity", OpenApiTypes.INT, description="Procuring entity (organisation id)"),
-    OpenApiParameter("min_amount", OpenApiTypes.DECIMAL, description="Lowest ceiling price"),
-    OpenApiParameter("max_amount", OpenApiTypes.DECIMAL, description="Highest ceiling price"),
-]
 
 
 def _caller(request):
@@ -160,17 +161,15 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Ge
         return Response(ProjectSerializer(project).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema_view(list=extend_schema(parameters=FILTERS))
 class TenderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Published tenders for everyone; the entity's own drafts for the entity."""
+    """Published tenders for everyone; the entity's own drafts for the entity. A bad filter value is a 400."""
 
     serializer_class = TenderSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = TenderFilter
 
     def get_queryset(self):
-        qs = selectors.visible_tenders(self.request.user).prefetch_related("lots")
-        if self.action == "list":
-            qs = selectors.filter_tenders(qs, self.request.query_params)
-        return qs.order_by(F("published_at").desc(nulls_last=True), "-id")
+        return selectors.visible_tenders(self.request.user).prefetch_related("lots").order_by(*selectors.NEWEST_FIRST)
 
     def get_object(self):
         return selectors.tender_for(self.request.user, self.kwargs["pk"])
@@ -185,7 +184,7 @@ class TenderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         project = Project.objects.filter(pk=data.pop("project")).first()
-        if project is None or not services.is_own(request.user, project):
+        if project is None or not selectors.is_own(request.user, project):
             # The permission matrix speaks first; then another entity's project does not exist.
             authorize(request.user, "tender.create")
             raise serializers.ValidationError({"project": [_("No such project of yours.")]})

@@ -10,20 +10,18 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Case, IntegerField, Max, Value, When
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from trading.accounts.caller import Caller
 from trading.audit.services import record
 
-from . import clock
+from . import clock, rules
 from .models import Checkpoint, CheckpointState, Tender, TenderStatus
+from .selectors import internal_tenders, tender_policy
 
 GREEN, YELLOW, RED = CheckpointState.GREEN, CheckpointState.YELLOW, CheckpointState.RED
 OPENING_GRACE = dt.timedelta(hours=1)
-CANDIDATE_NOTICE_DAYS = 3
-CONTRACT_DAYS = 30
 
 LABELS = {
     "bidding_period": gettext_lazy("Bidding period"),
@@ -31,7 +29,7 @@ LABELS = {
     "clarification_cutoff": gettext_lazy("Clarification cut-off"),
     "opening_on_time": gettext_lazy("Opening at the deadline"),
     "candidate_notice": gettext_lazy("Candidate notice period"),
-    "contract_signing": gettext_lazy("Contract within 30 days of award"),
+    "contract_signing": gettext_lazy("Contract after the award"),
 }
 
 
@@ -41,9 +39,8 @@ class Facts:
     documents_from: dt.datetime | None
     documents_until: dt.datetime | None
     deadline: dt.datetime | None
-    min_bidding_days: int
-    min_document_days: int
-    clarification_cutoff_days: int
+    # The statutory periods in force when the tender was published (rules.Policy), never the entity's numbers.
+    policy: rules.Policy
     opened_at: dt.datetime | None = None
     # first time the tender entered each status
     entered: dict = field(default_factory=dict)
@@ -65,16 +62,10 @@ class Result:
         return LABELS[self.code]
 
 
-def _when(moment):
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
-
-
-def _days(delta):
-    return round(delta.total_seconds() / 86400, 1)
-
-
 def _span(delta):
     hours = delta.total_seconds() / 3600
+    if hours < 1:
+        return _("%(n)d minutes") % {"n": round(delta.total_seconds() / 60)}
     if hours < 48:
         return _("%(n).1f hours") % {"n": hours}
     return _("%(n).1f days") % {"n": hours / 24}
@@ -88,35 +79,33 @@ def evaluate(facts, now, yellow_days=None):
     results = []
     start, until, deadline = facts.documents_from, facts.documents_until, facts.deadline
 
+    policy = facts.policy
     if start and deadline:
-        length, minimum = deadline - start, dt.timedelta(days=facts.min_bidding_days)
-        if length < minimum:
+        rule = policy.describe("bidding_period")
+        if rules.bidding_too_short(policy, start, deadline):
             results.append(Result("bidding_period", RED, _(
-                "The bidding period is %(n)s days; at least %(min)d days are required from the documents to the "
-                "deadline.") % {"n": _days(length), "min": facts.min_bidding_days}))
+                "The bidding period is %(length)s; at least %(min)s are required from the documents to the "
+                "deadline.") % {"length": _span(deadline - start), "min": rule}))
         else:
-            results.append(Result("bidding_period", GREEN, _(
-                "The bidding period is %(n)s days (at least %(min)d).") % {"n": _days(length),
-                                                                         "min": facts.min_bidding_days}))
+            results.append(Result("bidding_period", GREEN, _("The bidding period is %(length)s (at least %(min)s).")
+                                  % {"length": _span(deadline - start), "min": rule}))
     if start and until:
-        length, minimum = until - start, dt.timedelta(days=facts.min_document_days)
-        state = RED if length < minimum else GREEN
+        state = RED if rules.offer_too_short(policy, start, until) else GREEN
         results.append(Result("document_offer", state, _(
-            "Documents are on offer for %(n)s days (at least %(min)d), until %(until)s.") % {
-            "n": _days(length), "min": facts.min_document_days, "until": _when(until)}))
+            "Documents are on offer for %(length)s (at least %(min)s), until %(until)s.") % {
+            "length": _span(until - start), "min": policy.describe("document_offer"), "until": rules.when(until)}))
 
     if deadline:
-        cutoff = dt.timedelta(days=facts.clarification_cutoff_days)
-        late = [c for c in facts.condition_changes if deadline - c < cutoff]
+        rule = policy.describe("clarification_cutoff")
+        late = [c for c in facts.condition_changes if rules.change_too_late(policy, c, deadline)]
         if late:
             results.append(Result("clarification_cutoff", RED, _(
-                "The conditions changed on %(when)s, only %(left)s before the deadline; at least %(min)d days are "
-                "required, so the deadline must move.") % {"when": _when(late[0]), "left": _span(deadline - late[0]),
-                                                           "min": facts.clarification_cutoff_days}))
+                "The conditions changed on %(when)s, only %(left)s before the deadline; at least %(min)s are "
+                "required, so the deadline must move.") % {"when": rules.when(late[0]),
+                                                           "left": _span(deadline - late[0]), "min": rule}))
         elif facts.condition_changes:
             results.append(Result("clarification_cutoff", GREEN, _(
-                "Every change of conditions came at least %(min)d days before the deadline.") % {
-                "min": facts.clarification_cutoff_days}))
+                "Every change of conditions came at least %(min)s before the deadline.") % {"min": rule}))
         else:
             results.append(Result("clarification_cutoff", GREEN, _("No clarification changed the conditions.")))
 
@@ -134,18 +123,18 @@ def _opening(facts, now, yellow):
         delay = facts.opened_at - deadline
         if delay > OPENING_GRACE:
             return [Result("opening_on_time", GREEN, _("The opening began at %(when)s, %(late)s after the deadline.")
-                           % {"when": _when(facts.opened_at), "late": _span(delay)}, was_red=True)]
+                           % {"when": rules.when(facts.opened_at), "late": _span(delay)}, was_red=True)]
         return [Result("opening_on_time", GREEN, _("The opening began at %(when)s, at the deadline.")
-                       % {"when": _when(facts.opened_at)})]
+                       % {"when": rules.when(facts.opened_at)})]
     if facts.status not in (TenderStatus.PUBLISHED, TenderStatus.BIDDING_CLOSED):
         return []
     if now < deadline:
         state = YELLOW if deadline - now <= yellow else GREEN
         return [Result("opening_on_time", state, _("Bidding closes and the opening is due at %(when)s, in %(left)s.")
-                       % {"when": _when(deadline), "left": _span(deadline - now)})]
+                       % {"when": rules.when(deadline), "left": _span(deadline - now)})]
     if now - deadline <= OPENING_GRACE:
         return [Result("opening_on_time", YELLOW, _("The deadline passed at %(when)s; the opening must start now.")
-                       % {"when": _when(deadline)})]
+                       % {"when": rules.when(deadline)})]
     return [Result("opening_on_time", RED, _("The deadline passed %(ago)s ago and the opening has not started.")
                    % {"ago": _span(now - deadline)})]
 
@@ -154,38 +143,39 @@ def _candidates(facts, now):
     shown = facts.entered.get(TenderStatus.CANDIDATES)
     if not shown:
         return []
-    minimum = dt.timedelta(days=CANDIDATE_NOTICE_DAYS)
+    policy = facts.policy
+    minimum, rule = policy.delta("candidate_notice"), policy.describe("candidate_notice")
     awarded = facts.entered.get(TenderStatus.AWARDED)
     if awarded:
         if awarded - shown < minimum:
             return [Result("candidate_notice", RED, _(
-                "The award came %(after)s after the candidate notice; the notice must stay up %(min)d days.")
-                % {"after": _span(awarded - shown), "min": CANDIDATE_NOTICE_DAYS})]
-        return [Result("candidate_notice", GREEN, _("The candidates were shown for at least %(min)d days.")
-                       % {"min": CANDIDATE_NOTICE_DAYS})]
+                "The award came %(after)s after the candidate notice; the notice must stay up %(min)s.")
+                % {"after": _span(awarded - shown), "min": rule})]
+        return [Result("candidate_notice", GREEN, _("The candidates were shown for at least %(min)s.")
+                       % {"min": rule})]
     if facts.status == TenderStatus.CANDIDATES and now - shown < minimum:
         return [Result("candidate_notice", YELLOW, _(
             "The candidate notice is up since %(when)s; no award before %(until)s.")
-            % {"when": _when(shown), "until": _when(shown + minimum)})]
-    return [Result("candidate_notice", GREEN, _("The candidates were shown for at least %(min)d days.")
-                   % {"min": CANDIDATE_NOTICE_DAYS})]
+            % {"when": rules.when(shown), "until": rules.when(shown + minimum)})]
+    return [Result("candidate_notice", GREEN, _("The candidates were shown for at least %(min)s.") % {"min": rule})]
 
 
 def _contract(facts, now, yellow):
     awarded = facts.entered.get(TenderStatus.AWARDED)
     if not awarded:
         return []
-    limit = awarded + dt.timedelta(days=CONTRACT_DAYS)
+    policy = facts.policy
+    limit = awarded + policy.delta("contract_signing")
     done = facts.entered.get(TenderStatus.COMPLETE)
     if done:
         state = RED if done > limit else GREEN
-        return [Result("contract_signing", state, _("Completed %(after)s after the award (at most %(max)d days).")
-                       % {"after": _span(done - awarded), "max": CONTRACT_DAYS})]
+        return [Result("contract_signing", state, _("Completed %(after)s after the award (at most %(max)s).")
+                       % {"after": _span(done - awarded), "max": policy.describe("contract_signing")})]
     if now > limit:
         return [Result("contract_signing", RED, _("The contract was due by %(until)s and is not recorded.")
-                       % {"until": _when(limit)})]
+                       % {"until": rules.when(limit)})]
     state = YELLOW if limit - now <= yellow else GREEN
-    return [Result("contract_signing", state, _("The contract is due by %(until)s.") % {"until": _when(limit)})]
+    return [Result("contract_signing", state, _("The contract is due by %(until)s.") % {"until": rules.when(limit)})]
 
 
 def facts_of(tender):
@@ -194,9 +184,7 @@ def facts_of(tender):
         entered.setdefault(change.to_status, change.at)
     return Facts(
         status=tender.status, documents_from=tender.documents_from, documents_until=tender.documents_until,
-        deadline=tender.deadline, min_bidding_days=tender.min_bidding_days,
-        min_document_days=tender.min_document_days, clarification_cutoff_days=tender.clarification_cutoff_days,
-        opened_at=tender.opened_at, entered=entered,
+        deadline=tender.deadline, policy=tender_policy(tender), opened_at=tender.opened_at, entered=entered,
         condition_changes=[c.created_at for c in tender.clarifications.all() if c.changes_conditions],
     )
 
@@ -237,7 +225,6 @@ STATE_RANK = Case(When(checkpoints__state=RED, then=Value(2)), When(checkpoints_
 
 def supervised_tenders(user):
     """Tenders with checkpoints that this user may watch, worst first (red, then yellow, then green)."""
-    from .selectors import internal_tenders
     return (internal_tenders(user).exclude(status=TenderStatus.DRAFT).exclude(imported=True)
             .annotate(worst=Max(STATE_RANK)).order_by("-worst", "-was_red", "deadline", "id")
             .select_related("project", "project__entity").prefetch_related("checkpoints"))
@@ -257,8 +244,3 @@ def refresh_live_tenders(tenders=None):
         refresh_checkpoints(tender)
         count += 1
     return count
-
-
-def refresh_open_tenders(user):
-    """The watch page recomputes the live tenders it is about to show."""
-    refresh_live_tenders(supervised_tenders(user))

@@ -7,10 +7,11 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from trading.accounts.models import Organisation, User
-from trading.accounts.roles import OrganisationKind, Role
+from trading.accounts.models import User
+from trading.accounts.roles import Role
 
-from .models import EvaluationMethod, ProjectType, TenderStatus
+from . import rules, selectors
+from .models import EvaluationMethod, ProcedureType, ProjectType
 
 
 def amount_field(label, required=True):
@@ -29,42 +30,17 @@ def apply_errors(form, error):
         form.add_error(field if field in form.fields else None, texts)
 
 
-class TenderFilterForm(forms.Form):
-    q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=100)
-    type = forms.ChoiceField(label=gettext_lazy("Type"), required=False,
-                             choices=[("", gettext_lazy("Any type"))] + ProjectType.choices)
-    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False,
-                               choices=[("", gettext_lazy("Any status"))]
-                               + [c for c in TenderStatus.choices if c[0] != TenderStatus.DRAFT])
-    entity = forms.ModelChoiceField(label=gettext_lazy("Procuring entity"), required=False,
-                                    queryset=Organisation.objects.filter(kind=OrganisationKind.ENTITY),
-                                    empty_label=gettext_lazy("Any entity"))
-    min_amount = forms.DecimalField(label=gettext_lazy("Ceiling from"), required=False, min_value=0,
-                                    max_digits=16, decimal_places=2)
-    max_amount = forms.DecimalField(label=gettext_lazy("Ceiling up to"), required=False, min_value=0,
-                                    max_digits=16, decimal_places=2)
-
-    def params(self):
-        """The valid filters only: a bad value is reported on the form and otherwise ignored."""
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
-        params = {k: v for k, v in data.items() if v not in (None, "")}
-        if params.get("entity"):
-            params["entity"] = str(params["entity"].pk)
-        return params
-
-
 class ProjectForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Project name"), max_length=200)
-    code = forms.CharField(label=gettext_lazy("Project code (optional)"), max_length=40, required=False)
+    name = forms.CharField(label=gettext_lazy("Project name"), max_length=rules.MAX_TITLE)
+    code = forms.CharField(label=gettext_lazy("Project code (optional)"), max_length=rules.MAX_REFERENCE, required=False)
     project_type = forms.ChoiceField(label=gettext_lazy("Type"), choices=ProjectType.choices)
     budget = amount_field(gettext_lazy("Budget"))
-    funding_source = forms.CharField(label=gettext_lazy("Funding source"), max_length=200)
+    funding_source = forms.CharField(label=gettext_lazy("Funding source"), max_length=rules.MAX_TITLE)
 
 
 class TenderForm(forms.Form):
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
-    reference = forms.CharField(label=gettext_lazy("Reference (optional)"), max_length=40, required=False)
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=rules.MAX_TITLE)
+    reference = forms.CharField(label=gettext_lazy("Reference (optional)"), max_length=rules.MAX_REFERENCE, required=False)
     description = forms.CharField(label=gettext_lazy("Description"), required=False, widget=forms.Textarea(
         attrs={"rows": 4}))
     ceiling_price = amount_field(gettext_lazy("Ceiling price"))
@@ -77,19 +53,33 @@ class TenderForm(forms.Form):
     lots = forms.CharField(
         label=gettext_lazy("Lots"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=gettext_lazy("One lot per line: title; ceiling price. Leave empty for a single lot."))
+    procedure_type = forms.ChoiceField(label=gettext_lazy("Procedure"), required=False)
     documents_from = Moment(label=gettext_lazy("Documents on offer from"), required=False)
     documents_until = Moment(label=gettext_lazy("Documents on offer until"), required=False)
     deadline = Moment(label=gettext_lazy("Bid deadline and opening"), required=False)
-    min_bidding_days = forms.IntegerField(label=gettext_lazy("Minimum bidding days"), initial=20, min_value=0,
-                                          max_value=365)
-    min_document_days = forms.IntegerField(label=gettext_lazy("Minimum document days"), initial=5, min_value=0,
-                                           max_value=365)
-    clarification_cutoff_days = forms.IntegerField(label=gettext_lazy("Clarification cut-off days"), initial=15,
-                                                   min_value=0, max_value=365)
-    min_bids = forms.IntegerField(label=gettext_lazy("Minimum number of bids"), initial=3, min_value=1,
-                                  max_value=100)
-    key_threshold = forms.IntegerField(label=gettext_lazy("Key shares needed to open"), initial=2, min_value=1,
-                                       max_value=20)
+    bidding_period = forms.IntegerField(label=gettext_lazy("Longer bidding period (optional)"), required=False,
+                                        min_value=1, max_value=rules.MAX_PERIOD)
+    document_offer = forms.IntegerField(label=gettext_lazy("Documents on offer for longer (optional)"),
+                                        required=False, min_value=1, max_value=rules.MAX_PERIOD)
+    clarification_cutoff = forms.IntegerField(
+        label=gettext_lazy("Longer cut-off for changes of conditions (optional)"), required=False, min_value=1,
+        max_value=rules.MAX_PERIOD)
+    min_bids = forms.IntegerField(label=gettext_lazy("Minimum number of bids"), initial=rules.MIN_BIDS_BY_LAW,
+                                  min_value=rules.COUNT_LIMITS["min_bids"][0],
+                                  max_value=rules.COUNT_LIMITS["min_bids"][1])
+    key_threshold = forms.IntegerField(label=gettext_lazy("Key shares needed to open"), initial=2,
+                                       min_value=rules.COUNT_LIMITS["key_threshold"][0],
+                                       max_value=rules.COUNT_LIMITS["key_threshold"][1])
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        procedures = selectors.procedures_for(project)
+        self.fields["procedure_type"].choices = [(p, ProcedureType(p).label) for p in procedures]
+        policy = selectors.current_policy(procedures[0])
+        # The policy's minimums, so the entity sees what the law asks before it types a date.
+        for name in rules.ENTITY_PERIODS:
+            self.fields[name].help_text = _("At least %(min)s; leave empty for the minimum.") % {
+                "min": policy.describe(name)}
 
     def clean_scoring_weights(self):
         text = self.cleaned_data["scoring_weights"].strip()
@@ -116,16 +106,16 @@ class TenderForm(forms.Form):
     @staticmethod
     def initial_from(tender):
         initial = {f: getattr(tender, f) for f in (
-            "title", "reference", "description", "ceiling_price", "bid_security_amount", "evaluation_method",
-            "documents_from", "documents_until", "deadline", "min_bidding_days", "min_document_days",
-            "clarification_cutoff_days", "min_bids", "key_threshold")}
+            "title", "reference", "description", "procedure_type", "ceiling_price", "bid_security_amount",
+            "evaluation_method", "documents_from", "documents_until", "deadline", *rules.ENTITY_PERIODS, "min_bids",
+            "key_threshold")}
         initial["scoring_weights"] = ", ".join(f"{k}={v}" for k, v in (tender.scoring_weights or {}).items())
         initial["lots"] = "\n".join(f"{lot.title}; {lot.ceiling_price}" for lot in tender.lots.all())
         return initial
 
 
 class DocumentForm(forms.Form):
-    title = forms.CharField(label=gettext_lazy("Document title"), max_length=200)
+    title = forms.CharField(label=gettext_lazy("Document title"), max_length=rules.MAX_TITLE)
     file = forms.FileField(label=gettext_lazy("File"))
 
 
@@ -134,7 +124,9 @@ class PublishForm(forms.Form):
         label=gettext_lazy("Key holders"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple,
         help_text=gettext_lazy("Opening officials who each keep a share of the tender key. Only officials "
                                "with a registered personal key are listed."))
-    threshold = forms.IntegerField(label=gettext_lazy("Shares needed to open"), min_value=1, max_value=20)
+    threshold = forms.IntegerField(label=gettext_lazy("Shares needed to open"),
+                                   min_value=rules.COUNT_LIMITS["key_threshold"][0],
+                                   max_value=rules.COUNT_LIMITS["key_threshold"][1])
 
     def __init__(self, *args, tender, **kwargs):
         super().__init__(*args, **kwargs)
@@ -150,7 +142,7 @@ class PublishForm(forms.Form):
 
 class ClarificationForm(forms.Form):
     text = forms.CharField(label=gettext_lazy("Clarification"), widget=forms.Textarea(attrs={"rows": 4}),
-                           max_length=10_000)
+                           max_length=rules.MAX_TEXT)
     changes_conditions = forms.BooleanField(
         label=gettext_lazy("This changes the conditions"), required=False,
         help_text=gettext_lazy("Submitted bids must then be confirmed again; a change less than the cut-off "
@@ -159,4 +151,4 @@ class ClarificationForm(forms.Form):
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("Reason for cancelling"), max_length=500)
+    reason = forms.CharField(label=gettext_lazy("Reason for cancelling"), max_length=rules.MAX_REASON)

@@ -16,6 +16,74 @@ class ProjectType(models.TextChoices):
     PROPERTY = "property", _("State property")
 
 
+class ProcedureType(models.TextChoices):
+    OPEN_WORKS = "open_works", _("Open tender: works")
+    OPEN_GOODS = "open_goods", _("Open tender: goods")
+    OPEN_SERVICES = "open_services", _("Open tender: services")
+    LAND_PROPERTY = "land_property", _("Land and property")
+    TRAINING = "training", _("Demo / training (minutes instead of days)")
+
+
+# The procedure a project's tenders run under, unless the entity chooses the training one.
+PROCEDURE_OF_PROJECT = {
+    ProjectType.WORKS: ProcedureType.OPEN_WORKS,
+    ProjectType.GOODS: ProcedureType.OPEN_GOODS,
+    ProjectType.SERVICES: ProcedureType.OPEN_SERVICES,
+    ProjectType.LAND: ProcedureType.LAND_PROPERTY,
+    ProjectType.PROPERTY: ProcedureType.LAND_PROPERTY,
+}
+
+
+class ProcedurePolicy(models.Model):
+    """Statutory periods of one procedure type: platform policy, edited by the administrator only.
+
+    Periods are in days (minutes for the training type). The law bounds every real procedure
+    (rules.PERIODS); a tender stores the policy in force when it is published.
+    """
+
+    procedure_type = models.CharField(_("procedure type"), max_length=16, choices=ProcedureType.choices,
+                                      unique=True)
+    enabled = models.BooleanField(_("entities may choose it"), default=True)
+    document_offer = models.PositiveIntegerField(_("documents on offer at least"))
+    bidding_period = models.PositiveIntegerField(_("bidding period at least"))
+    clarification_cutoff = models.PositiveIntegerField(_("changes of conditions at least ... before the deadline"))
+    document_objection_cutoff = models.PositiveIntegerField(_("objections to the documents at least ... before "
+                                                              "the deadline"))
+    candidate_notice = models.PositiveIntegerField(_("candidate notice shown at least"))
+    objection_answer = models.PositiveIntegerField(_("objections answered within"))
+    contract_signing = models.PositiveIntegerField(_("contract within ... of the award"))
+    min_bids = models.PositiveSmallIntegerField(_("minimum number of bids"))
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    class Meta:
+        ordering = ["procedure_type"]
+        verbose_name = _("procedure policy")
+        verbose_name_plural = _("procedure policies")
+
+    def __str__(self):
+        return str(self.get_procedure_type_display())
+
+    @property
+    def training(self):
+        return self.procedure_type == ProcedureType.TRAINING
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from .rules import PERIODS, policy_problems
+        errors = policy_problems({p.name: getattr(self, p.name) for p in PERIODS} | {"min_bids": self.min_bids},
+                                 self.training)
+        if not self.training and not self.enabled:
+            errors["enabled"] = _("Only the training procedure can be switched off.")
+        if errors:
+            raise ValidationError(errors)
+
+    def as_rules(self):
+        from .rules import PERIODS, Policy
+        return Policy(procedure_type=self.procedure_type, training=self.training,
+                      periods={p.name: getattr(self, p.name) for p in PERIODS}, min_bids=self.min_bids)
+
+
 class EvaluationMethod(models.TextChoices):
     LOWEST_PRICE = "lowest_price", _("Lowest evaluated price")
     SCORING = "scoring", _("Comprehensive scoring")
@@ -68,10 +136,14 @@ class Tender(models.Model):
     documents_from = models.DateTimeField(_("documents on offer from"), null=True, blank=True)
     documents_until = models.DateTimeField(_("documents on offer until"), null=True, blank=True)
     deadline = models.DateTimeField(_("bid deadline and opening time"), null=True, blank=True, db_index=True)
-    # Procedure settings: statutory defaults, editable per procedure.
-    min_bidding_days = models.PositiveSmallIntegerField(_("minimum bidding days"), default=20)
-    min_document_days = models.PositiveSmallIntegerField(_("minimum document days"), default=5)
-    clarification_cutoff_days = models.PositiveSmallIntegerField(_("clarification cut-off days"), default=15)
+    procedure_type = models.CharField(_("procedure type"), max_length=16, choices=ProcedureType.choices)
+    # Longer periods than the policy's, if the entity chose any (empty: the policy's minimum), in the
+    # policy's unit. The policy itself is copied into `policy` when the tender is published.
+    bidding_period = models.PositiveIntegerField(_("bidding period"), null=True, blank=True)
+    document_offer = models.PositiveIntegerField(_("documents on offer for"), null=True, blank=True)
+    clarification_cutoff = models.PositiveIntegerField(_("changes of conditions at least ... before the deadline"),
+                                                       null=True, blank=True)
+    policy = models.JSONField(_("procedure policy at publication"), null=True, blank=True, editable=False)
     min_bids = models.PositiveSmallIntegerField(_("minimum number of bids"), default=3)
     confirmation_minutes = models.PositiveSmallIntegerField(_("opening confirmation window (minutes)"), default=30)
     key_threshold = models.PositiveSmallIntegerField(_("key shares needed to open"), default=2)
@@ -94,6 +166,10 @@ class Tender(models.Model):
     @property
     def entity(self):
         return self.project.entity
+
+    @property
+    def is_training(self):
+        return self.procedure_type == ProcedureType.TRAINING
 
 
 class Lot(models.Model):

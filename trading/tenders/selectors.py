@@ -1,8 +1,6 @@
 """Reads that pages, the API and other apps share."""
-from decimal import Decimal, InvalidOperation
-
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -11,7 +9,18 @@ from trading.accounts.roles import Role
 from trading.audit import embargo as audit_embargo
 
 from . import clock, lifecycle
-from .models import DocumentDownload, Project, ProjectType, Tender, TenderStatus
+from . import rules
+from .models import (PROCEDURE_OF_PROJECT, DocumentDownload, ProcedurePolicy, ProcedureType, Project, Tender, TenderStatus)
+
+
+NEWEST_FIRST = (F("published_at").desc(nulls_last=True), "-id")
+
+
+def is_own(user, tender_or_project):
+    """Is this the user's own project or tender (its entity's, or its agency's)?"""
+    project = getattr(tender_or_project, "project", tender_or_project)
+    org_id = getattr(user, "organisation_id", None)
+    return bool(org_id) and org_id in (project.entity_id, project.agency_id)
 
 
 def public_tenders():
@@ -56,31 +65,6 @@ def tender_for(user, pk):
         raise Http404(_("No such tender.")) from None
 
 
-def filter_tenders(qs, params):
-    """Search and filters of the public list; unknown or malformed values are ignored."""
-    # NUL cannot be stored or searched in PostgreSQL text; no title contains one anyway.
-    q = (params.get("q") or "").replace("\x00", "").strip()
-    if q:
-        qs = qs.filter(Q(title__icontains=q) | Q(reference__icontains=q) | Q(project__name__icontains=q))
-    if params.get("type") in ProjectType.values:
-        qs = qs.filter(project__project_type=params["type"])
-    if params.get("status") in TenderStatus.values:
-        qs = qs.filter(status=params["status"])
-    entity = params.get("entity")
-    if entity and str(entity).isascii() and str(entity).isdigit() and len(str(entity)) <= 18:
-        qs = qs.filter(project__entity_id=int(entity))
-    for name, lookup in (("min_amount", "ceiling_price__gte"), ("max_amount", "ceiling_price__lte")):
-        value = params.get(name)
-        if value:
-            try:
-                amount = Decimal(str(value))
-            except InvalidOperation:
-                continue
-            if amount.is_finite() and abs(amount) < Decimal(10) ** 15:
-                qs = qs.filter(**{lookup: amount})
-    return qs
-
-
 def accepting_bids(tender):
     return tender.status == TenderStatus.PUBLISHED and tender.deadline is not None and clock.now() < tender.deadline
 
@@ -89,6 +73,26 @@ def documents_on_offer(tender):
     now = clock.now()
     return (tender.status == TenderStatus.PUBLISHED and tender.documents_from is not None
             and tender.documents_from <= now and (tender.documents_until is None or now <= tender.documents_until))
+
+
+def may_download_documents(user, tender):
+    """May this user download this tender's documents now? One answer for the link, the page and the service.
+
+    The entity always (its own), supervisors, discipline staff and administrators once published;
+    anyone allowed to download while the documents are on offer; after the offer window only the
+    organisations that fetched them while they were on offer (they are preparing bids).
+    """
+    if not allowed(user, "document.download"):
+        return False
+    if is_own(user, tender):
+        return True
+    if tender.status == TenderStatus.DRAFT:
+        return False
+    if internal_tenders(user).filter(pk=tender.pk).exists() or documents_on_offer(tender):
+        return True
+    return bool(tender.documents_until and clock.now() > tender.documents_until and user.organisation_id
+                and DocumentDownload.objects.filter(document__tender=tender,
+                                                    organisation_id=user.organisation_id).exists())
 
 
 def downloads_for(user, tender):
@@ -104,3 +108,25 @@ def sealed_tender_embargoes():
     """Audit embargo keys of tenders whose bidders are still secret (bidding not over)."""
     ended = Q(opened_at__isnull=False) | Q(status__in=lifecycle.TERMINAL)
     return [audit_embargo.key("tender", pk) for pk in Tender.objects.exclude(ended).values_list("pk", flat=True)]
+
+
+# --- procedure policy --------------------------------------------------------------------
+
+def current_policy(procedure_type):
+    """The policy in force now for a procedure type (rules.Policy)."""
+    return ProcedurePolicy.objects.get(procedure_type=procedure_type).as_rules()
+
+
+def tender_policy(tender):
+    """The policy a tender runs under: the one stored at publication, or for a draft the one in force now."""
+    if tender.policy:
+        return rules.Policy.from_dict(tender.policy)
+    return current_policy(tender.procedure_type)
+
+
+def procedures_for(project):
+    """Procedure types an entity may choose for a project: its own, and training where the platform enables it."""
+    choices = [PROCEDURE_OF_PROJECT[project.project_type]]
+    if ProcedurePolicy.objects.filter(procedure_type=ProcedureType.TRAINING, enabled=True).exists():
+        choices.append(ProcedureType.TRAINING)
+    return choices

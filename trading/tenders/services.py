@@ -4,15 +4,12 @@ Services check the permission matrix and the caller's own organisation, validate
 the whole input before writing anything, and run in one transaction with the
 audit entry. Bad input raises ValidationError({field: message}).
 """
-import datetime as dt
 import secrets
-from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trading.accounts.models import HolderKey, Organisation
@@ -20,32 +17,22 @@ from trading.accounts.permissions import authorize
 from trading.accounts.roles import OrganisationKind, Role
 from trading.audit.services import record
 
-from . import clock, documents, selectors
+from . import clock, documents, rules, selectors
 from .checkpoints import refresh_checkpoints
 from .moves import copy_fields, move_tender
-from .models import (Clarification, DocumentDownload, EvaluationMethod, Lot, Project, ProjectType, Tender, TenderDocument, TenderStatus)
-from .money import parse_amount
+from .selectors import is_own
+from .models import (Clarification, DocumentDownload, EvaluationMethod, Lot, ProcedureType, Project, ProjectType, Tender,
+                     TenderDocument, TenderStatus)
 from .signals import conditions_changed, tender_published
 
-MAX_PROCEDURE_DAYS = 365
-MAX_TEXT = 10_000
 TENDER_FIELDS = (
-    "title", "description", "reference", "ceiling_price", "evaluation_method", "scoring_weights",
-    "bid_security_amount", "documents_from", "documents_until", "deadline", "min_bidding_days",
-    "min_document_days", "clarification_cutoff_days", "min_bids", "confirmation_minutes", "key_threshold",
-    "is_public",
+    "title", "description", "reference", "procedure_type", "ceiling_price", "evaluation_method", "scoring_weights",
+    "bid_security_amount", "documents_from", "documents_until", "deadline", *rules.ENTITY_PERIODS, "min_bids",
+    "confirmation_minutes", "key_threshold", "is_public",
 )
-DAY_FIELDS = ("min_bidding_days", "min_document_days", "clarification_cutoff_days")
-COUNT_FIELDS = {"min_bids": (1, 100), "confirmation_minutes": (1, 24 * 60), "key_threshold": (1, 20)}
 
 
 # --- who may touch what -------------------------------------------------------------
-
-def is_own(user, tender_or_project):
-    project = getattr(tender_or_project, "project", tender_or_project)
-    org_id = getattr(user, "organisation_id", None)
-    return bool(org_id) and org_id in (project.entity_id, project.agency_id)
-
 
 def check_own(user, tender):
     """Another organisation's draft does not exist for you; its published tender is not yours to change."""
@@ -58,171 +45,52 @@ def check_own(user, tender):
 
 # --- input cleaning ----------------------------------------------------------------
 
-def _amount(errors, field, value, *, required=True, positive=True):
-    if value in (None, ""):
-        if required:
-            errors[field] = _("This field is required.")
-        return None
-    try:
-        return parse_amount(value, positive=positive)
-    except ValidationError as error:
-        errors[field] = error.messages[0]
-        return None
-
-
-def _text(errors, field, value, max_length, *, required=True):
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        errors[field] = _("Enter text.")
-        return ""
-    value = value.strip()
-    if "\x00" in value:
-        errors[field] = _("The text contains a null character.")
-    elif required and not value:
-        errors[field] = _("This field is required.")
-    elif len(value) > max_length:
-        errors[field] = _("At most %(n)d characters.") % {"n": max_length}
-    return value
-
-
-def _integer(errors, field, value, low, high):
-    if isinstance(value, bool) or not isinstance(value, (int, str)):
-        errors[field] = _("Enter a whole number.")
-        return None
-    try:
-        number = int(value)
-    except ValueError:
-        errors[field] = _("Enter a whole number.")
-        return None
-    if not low <= number <= high:
-        errors[field] = _("Enter a number from %(low)d to %(high)d.") % {"low": low, "high": high}
-        return None
-    return number
-
-
-def _moment(errors, field, value):
-    if value in (None, ""):
-        return None
-    if not isinstance(value, dt.datetime):
-        errors[field] = _("Enter a date and time.")
-        return None
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
-    return value
-
-
-def _choice(errors, field, value, choices):
-    if value not in choices.values:
-        errors[field] = _("Choose one of: %(choices)s.") % {"choices": ", ".join(choices.values)}
-        return None
-    return value
-
-
-def _weights(errors, method, value):
-    if method != EvaluationMethod.SCORING:
-        return {}
-    if not isinstance(value, dict) or not value:
-        errors["scoring_weights"] = _("Comprehensive scoring needs weights, for example {\"price\": 60, \"technical\": 40}.")
-        return {}
-    cleaned = {}
-    for name, weight in value.items():
-        if not isinstance(name, str) or not name.strip() or len(name) > 50 or "\x00" in name:
-            errors["scoring_weights"] = _("Each weight needs a name of 1 to 50 characters.")
-            return {}
-        if isinstance(weight, bool) or not isinstance(weight, (int, float, Decimal, str)):
-            errors["scoring_weights"] = _("Each weight must be a number.")
-            return {}
-        try:
-            number = Decimal(str(weight))
-        except InvalidOperation:
-            errors["scoring_weights"] = _("Each weight must be a number.")
-            return {}
-        if not number.is_finite() or number < 0:
-            errors["scoring_weights"] = _("Weights cannot be negative.")
-            return {}
-        cleaned[name.strip()] = int(number) if number == number.to_integral_value() else float(number)
-    if sum(Decimal(str(w)) for w in cleaned.values()) != 100:
-        errors["scoring_weights"] = _("The weights must add up to 100.")
-        return {}
-    return cleaned
-
-
-def _lots(errors, value, ceiling):
-    if value in (None, ""):
-        return []
-    if not isinstance(value, (list, tuple)) or len(value) > 50:
-        errors["lots"] = _("Give lots as a list of at most 50 items with a title and a ceiling price.")
-        return []
-    lots, lot_errors, total = [], {}, Decimal("0")
-    for number, item in enumerate(value, start=1):
-        if not isinstance(item, dict):
-            errors["lots"] = _("Lot %(n)d: give a title and a ceiling price.") % {"n": number}
-            return []
-        title = _text(lot_errors, "title", item.get("title"), 200)
-        price = _amount(lot_errors, "ceiling_price", item.get("ceiling_price"))
-        if lot_errors:
-            errors["lots"] = _("Lot %(n)d: %(problem)s") % {"n": number, "problem": " ".join(lot_errors.values())}
-            return []
-        total += price
-        lots.append({"number": number, "title": title, "ceiling_price": price})
-    if ceiling is not None and total > ceiling:
-        errors["lots"] = _("The lots' ceiling prices add up to more than the tender's ceiling price.")
-    return lots
-
-
 def _clean_tender(project, data, current=None):
     """Validate a whole set of tender fields (current values + changes); return cleaned values."""
     errors = {}
     base = {f: getattr(current, f) for f in TENDER_FIELDS} if current else {}
     base.update(data)
     out = {}
-    out["title"] = _text(errors, "title", base.get("title"), 200)
-    out["description"] = _text(errors, "description", base.get("description"), MAX_TEXT, required=False)
+    out["title"] = rules.text(errors, "title", base.get("title"), rules.MAX_TITLE)
+    out["description"] = rules.text(errors, "description", base.get("description"), rules.MAX_TEXT, required=False)
     reference = base.get("reference")
     if reference:
-        out["reference"] = _text(errors, "reference", reference, 40)
+        out["reference"] = rules.text(errors, "reference", reference, rules.MAX_REFERENCE)
         clash = Tender.objects.filter(reference=out["reference"])
         if current:
             clash = clash.exclude(pk=current.pk)
         if "reference" not in errors and clash.exists():
             errors["reference"] = _("Another tender already has this reference.")
-    out["ceiling_price"] = _amount(errors, "ceiling_price", base.get("ceiling_price"))
+    out["procedure_type"] = _procedure(errors, project, base.get("procedure_type"))
+    out["ceiling_price"] = rules.amount(errors, "ceiling_price", base.get("ceiling_price"))
     if out["ceiling_price"] is not None and out["ceiling_price"] > project.budget:
         errors["ceiling_price"] = _("The ceiling price cannot exceed the project budget (%(budget)s).") % {
             "budget": project.budget}
-    out["bid_security_amount"] = _amount(errors, "bid_security_amount", base.get("bid_security_amount", 0),
-                                         positive=False)
+    out["bid_security_amount"] = rules.amount(errors, "bid_security_amount", base.get("bid_security_amount", 0),
+                                              positive=False)
     if (out["bid_security_amount"] is not None and out["ceiling_price"] is not None
             and out["bid_security_amount"] > out["ceiling_price"]):
         errors["bid_security_amount"] = _("The bid security cannot exceed the ceiling price.")
     method = base.get("evaluation_method") or EvaluationMethod.LOWEST_PRICE
-    out["evaluation_method"] = _choice(errors, "evaluation_method", method, EvaluationMethod)
-    out["scoring_weights"] = _weights(errors, out["evaluation_method"], base.get("scoring_weights"))
-    for field in DAY_FIELDS:
+    out["evaluation_method"] = rules.choice(errors, "evaluation_method", method, EvaluationMethod)
+    out["scoring_weights"] = (rules.weights(errors, base.get("scoring_weights"))
+                              if out["evaluation_method"] == EvaluationMethod.SCORING else {})
+    for field in rules.ENTITY_PERIODS:
+        out[field] = rules.integer(errors, field, base.get(field), 1, rules.MAX_PERIOD, required=False)
+    for field, (low, high) in rules.COUNT_LIMITS.items():
         value = base.get(field, Tender._meta.get_field(field).default)
-        out[field] = _integer(errors, field, value, 0, MAX_PROCEDURE_DAYS)
-    for field, (low, high) in COUNT_FIELDS.items():
-        value = base.get(field, Tender._meta.get_field(field).default)
-        out[field] = _integer(errors, field, value, low, high)
-    is_public = base.get("is_public", True)
-    if not isinstance(is_public, bool):
-        errors["is_public"] = _("Choose yes or no.")
-    out["is_public"] = is_public
+        out[field] = rules.integer(errors, field, value, low, high)
+    if out["procedure_type"]:
+        policy = selectors.current_policy(out["procedure_type"])
+        errors.update({k: v for k, v in rules.period_choice_problems(policy, out).items() if k not in errors})
+    out["is_public"] = rules.yes_no(errors, "is_public", base.get("is_public", True))
     for field in ("documents_from", "documents_until", "deadline"):
-        out[field] = _moment(errors, field, base.get(field))
-    now = clock.now()
-    if out["deadline"] and out["deadline"] <= now:
-        errors["deadline"] = _("The deadline must be in the future.")
-    if out["documents_from"] and out["documents_until"] and out["documents_until"] <= out["documents_from"]:
-        errors["documents_until"] = _("Documents must be on offer until after they go on offer.")
-    if out["documents_until"] and out["deadline"] and out["documents_until"] > out["deadline"]:
-        errors["documents_until"] = _("Documents cannot be on offer after the deadline.")
-    if out["documents_from"] and out["deadline"] and out["documents_from"] >= out["deadline"]:
-        errors["documents_from"] = _("Documents must go on offer before the deadline.")
+        out[field] = rules.moment(errors, field, base.get(field))
+    errors.update(rules.date_order_problems(out["documents_from"], out["documents_until"], out["deadline"],
+                                            clock.now()))
     lots = None
     if "lots" in data:
-        lots = _lots(errors, data["lots"], out["ceiling_price"])
+        lots = rules.lots(errors, data["lots"], out["ceiling_price"])
     unknown = set(data) - set(TENDER_FIELDS) - {"lots"}
     for field in unknown:
         errors[field] = _("Unknown field.")
@@ -231,6 +99,18 @@ def _clean_tender(project, data, current=None):
     if not out.get("reference") and current is None:
         out.pop("reference", None)
     return out, lots
+
+
+def _procedure(errors, project, value):
+    """The project's own procedure unless the entity chose another it may choose (training, where enabled)."""
+    allowed_types = selectors.procedures_for(project)
+    if value in (None, ""):
+        return allowed_types[0]
+    if value not in allowed_types:
+        errors["procedure_type"] = _("Choose one of: %(choices)s.") % {
+            "choices": ", ".join(str(ProcedureType(t).label) for t in allowed_types)}
+        return None
+    return value
 
 
 def _reference(prefix):
@@ -251,12 +131,12 @@ def register_project(caller, *, name, project_type, budget, funding_source, code
         raise PermissionDenied(_("Your account belongs to no organisation."))
     errors = {}
     cleaned = dict(
-        name=_text(errors, "name", name, 200),
-        project_type=_choice(errors, "project_type", project_type, ProjectType),
-        budget=_amount(errors, "budget", budget),
-        funding_source=_text(errors, "funding_source", funding_source, 200),
+        name=rules.text(errors, "name", name, rules.MAX_TITLE),
+        project_type=rules.choice(errors, "project_type", project_type, ProjectType),
+        budget=rules.amount(errors, "budget", budget),
+        funding_source=rules.text(errors, "funding_source", funding_source, rules.MAX_TITLE),
     )
-    code = _text(errors, "code", code, 40, required=False)
+    code = rules.text(errors, "code", code, rules.MAX_REFERENCE, required=False)
     if code and Project.objects.filter(code=code).exists():
         errors["code"] = _("Another project already has this code.")
     if agency is not None and not (isinstance(agency, Organisation) and agency.kind == OrganisationKind.AGENCY):
@@ -320,7 +200,7 @@ def transition(caller, tender, to_status, reason=""):
     check_own(caller.user, tender)
     if to_status == TenderStatus.PUBLISHED:
         raise ValidationError({"status": _("Publish a tender through its publication form.")})
-    reason = _text({}, "reason", reason, 500, required=False)[:500]
+    reason = rules.text({}, "reason", reason, rules.MAX_REASON, required=False)[:rules.MAX_REASON]
     return move_tender(caller, tender, to_status, reason)
 
 
@@ -355,39 +235,33 @@ def publish_tender(caller, tender, key_holders, threshold=None):
                 "from": tender.get_status_display(), "to": TenderStatus.PUBLISHED.label}})
         errors = {}
         threshold = tender.key_threshold if threshold in (None, "") else threshold
-        threshold = _integer(errors, "threshold", threshold, 1, 20)
+        threshold = rules.integer(errors, "threshold", threshold, *rules.COUNT_LIMITS["key_threshold"])
         holders = _holders(errors, tender, key_holders, threshold)
         now = clock.now()
         if tender.documents_from is None or tender.documents_from < now:
             tender.documents_from = now
-        if tender.deadline is None:
-            errors["deadline"] = _("Set the bid deadline before publishing.")
-        elif tender.deadline <= now:
-            errors["deadline"] = _("The deadline must be in the future.")
-        else:
-            if tender.documents_until is None:
-                tender.documents_until = tender.deadline
-            if tender.deadline - tender.documents_from < dt.timedelta(days=tender.min_bidding_days):
-                errors["deadline"] = _("The deadline must be at least %(n)d days after the documents go on offer "
-                                       "(%(start)s).") % {"n": tender.min_bidding_days,
-                                                          "start": timezone.localtime(tender.documents_from)
-                                                          .strftime("%Y-%m-%d %H:%M")}
-            if tender.documents_until > tender.deadline:
-                errors["documents_until"] = _("Documents cannot be on offer after the deadline.")
-            elif tender.documents_until - tender.documents_from < dt.timedelta(days=tender.min_document_days):
-                errors["documents_until"] = _("Documents must be on offer for at least %(n)d days.") % {
-                    "n": tender.min_document_days}
+        if tender.documents_until is None:
+            tender.documents_until = tender.deadline
+        # The policy in force now binds the tender for good: a later change by the administrator does not move it.
+        policy = selectors.current_policy(tender.procedure_type)
+        if tender.procedure_type not in selectors.procedures_for(tender.project):
+            errors["procedure_type"] = _("This procedure type is not available now.")
+        choices = {name: getattr(tender, name) for name in rules.ENTITY_PERIODS} | {"min_bids": tender.min_bids}
+        errors.update(rules.period_choice_problems(policy, choices))
+        errors.update(rules.publication_problems(policy, rules.chosen_periods(policy, choices), tender.documents_from,
+                                                 tender.documents_until, tender.deadline, now))
         if errors:
             raise ValidationError(errors)
+        tender.policy = policy.as_dict()
         tender.key_threshold = threshold
-        tender.save(update_fields=["documents_from", "documents_until", "key_threshold"])
+        tender.save(update_fields=["documents_from", "documents_until", "key_threshold", "policy"])
         move_tender(caller, tender, TenderStatus.PUBLISHED)
         # The bids app creates the tender key and its shares here; if it fails, nothing is published.
         tender_published.send(sender=Tender, tender=tender, key_holders=holders, threshold=threshold, caller=caller)
         record(caller, "tenders.publish_tender", tender, deadline=tender.deadline, threshold=threshold,
                holders=[u.get_username() for u in holders])
     copy_fields(original, tender, "status", "published_at", "documents_from", "documents_until", "key_threshold",
-          "was_red")
+                "policy", "was_red")
     return original
 
 
@@ -396,10 +270,9 @@ def add_clarification(caller, tender, text, changes_conditions=False, new_deadli
     authorize(caller.user, "tender.clarify")
     check_own(caller.user, tender)
     errors = {}
-    text = _text(errors, "text", text, MAX_TEXT)
-    if not isinstance(changes_conditions, bool):
-        errors["changes_conditions"] = _("Choose yes or no.")
-    new_deadline = _moment(errors, "new_deadline", new_deadline)
+    text = rules.text(errors, "text", text, rules.MAX_TEXT)
+    rules.yes_no(errors, "changes_conditions", changes_conditions)
+    new_deadline = rules.moment(errors, "new_deadline", new_deadline)
     if errors:
         raise ValidationError(errors)
     original = tender
@@ -415,8 +288,9 @@ def add_clarification(caller, tender, text, changes_conditions=False, new_deadli
                 raise ValidationError({"new_deadline": _("A clarification can only move the deadline later.")})
             deadline = new_deadline
         if changes_conditions:
-            earliest = now + dt.timedelta(days=tender.clarification_cutoff_days)
-            deadline = max(deadline, earliest.replace(second=0, microsecond=0) + dt.timedelta(minutes=1))
+            policy = selectors.tender_policy(tender)
+            cutoff = rules.chosen_periods(policy, {"clarification_cutoff": tender.clarification_cutoff})
+            deadline = max(deadline, rules.earliest_deadline_after_change(policy, now, cutoff["clarification_cutoff"]))
         if tender.documents_until == before or (tender.documents_until and tender.documents_until > deadline):
             tender.documents_until = deadline
         tender.deadline = deadline
@@ -436,7 +310,7 @@ def add_clarification(caller, tender, text, changes_conditions=False, new_deadli
 
 def cancel_tender(caller, tender, reason):
     errors = {}
-    reason = _text(errors, "reason", reason, 500)
+    reason = rules.text(errors, "reason", reason, rules.MAX_REASON)
     authorize(caller.user, "tender.cancel")
     check_own(caller.user, tender)
     if errors:
@@ -449,7 +323,7 @@ def record_award(caller, tender, winner, amount):
     authorize(caller.user, "tender.advance")
     check_own(caller.user, tender)
     errors = {}
-    amount = _amount(errors, "amount", amount)
+    amount = rules.amount(errors, "amount", amount)
     if not isinstance(winner, Organisation) or winner.kind != OrganisationKind.CONTRACTOR:
         errors["winner"] = _("Choose the winning contractor.")
     if amount is not None and amount > tender.ceiling_price:
@@ -476,7 +350,7 @@ def upload_document(caller, tender, title, upload):
     authorize(caller.user, "document.upload")
     check_own(caller.user, tender)
     errors = {}
-    title = _text(errors, "title", title, 200)
+    title = rules.text(errors, "title", title, rules.MAX_TITLE)
     if upload is None or not hasattr(upload, "read"):
         errors["file"] = _("Choose a file.")
     else:
@@ -526,22 +400,10 @@ def upload_document(caller, tender, title, upload):
 
 def _may_download(user, document):
     tender = document.tender
-    own = is_own(user, tender)
-    if tender.status == TenderStatus.DRAFT:
-        if not own:
-            raise Http404(_("No such document."))
-        return
-    if own or user.role in (Role.SUPERVISOR, Role.DISCIPLINE, Role.ADMIN):
-        return
-    if selectors.documents_on_offer(tender):
-        return
-    # After the offer window only parties keep access: whoever fetched the documents while on offer.
-    now = clock.now()
-    fetched_before = user.organisation_id and DocumentDownload.objects.filter(
-        document__tender=tender, organisation_id=user.organisation_id).exists()
-    if tender.documents_until and now > tender.documents_until and fetched_before:
-        return
-    raise PermissionDenied(_("The documents of this tender are not on offer now."))
+    if tender.status == TenderStatus.DRAFT and not is_own(user, tender):
+        raise Http404(_("No such document."))
+    if not selectors.may_download_documents(user, tender):
+        raise PermissionDenied(_("The documents of this tender are not on offer now."))
 
 
 def download_document(caller, document):

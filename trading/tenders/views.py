@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import F
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,29 +11,29 @@ from django.views.decorators.http import require_POST
 from trading.accounts.caller import Caller
 from trading.accounts.permissions import allowed, authorize
 
-from . import lifecycle, selectors, services
-from .checkpoints import LABELS, refresh_open_tenders, supervised_tenders
-from .forms import (CancelForm, ClarificationForm, DocumentForm, ProjectForm, PublishForm, TenderFilterForm,
-                    TenderForm, apply_errors)
+from . import lifecycle, rules, selectors, services
+from .checkpoints import LABELS, supervised_tenders
+from .filters import TenderFilter
+from .forms import CancelForm, ClarificationForm, DocumentForm, ProjectForm, PublishForm, TenderForm, apply_errors
 from .models import Project, TenderDocument, TenderStatus
 
 PAGE_SIZE = 20
 
 
 def tender_list(request):
-    form = TenderFilterForm(request.GET or None)
-    newest_first = (F("published_at").desc(nulls_last=True), "-id")
-    tenders = selectors.filter_tenders(selectors.public_tenders(), form.params()).order_by(*newest_first)
+    # A bad filter value is reported on its field and otherwise ignored.
+    filters = TenderFilter(request.GET or None, queryset=selectors.public_tenders())
+    tenders = filters.qs.order_by(*selectors.NEWEST_FIRST)
     page = Paginator(tenders, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "tenders/list.html", {"form": form, "page": page, "query": query.urlencode()})
+    return render(request, "tenders/list.html", {"form": filters.form, "page": page, "query": query.urlencode()})
 
 
 def tender_detail(request, pk):
     tender = selectors.tender_for(request.user, pk)
     user = request.user
-    own = user.is_authenticated and user.role == "entity" and services.is_own(user, tender)
+    own = allowed(user, "tender.edit") and selectors.is_own(user, tender)
     context = {
         "tender": tender, "own": own,
         "lots": tender.lots.all(),
@@ -42,8 +41,9 @@ def tender_detail(request, pk):
         "clarifications": tender.clarifications.all(),
         "history": tender.status_changes.all(),
         "on_offer": selectors.documents_on_offer(tender),
+        "may_download": selectors.may_download_documents(user, tender),
         "accepting_bids": selectors.accepting_bids(tender),
-        "is_contractor": user.is_authenticated and user.role == "contractor",
+        "may_bid": allowed(user, "bid.submit"),
         "may_see_downloads": allowed(user, "document.view_downloads") and lifecycle.bidding_over(tender),
     }
     return render(request, "tenders/detail.html", context)
@@ -66,7 +66,6 @@ def tender_downloads(request, pk):
 @login_required
 def checkpoints(request):
     authorize(request.user, "checkpoint.view")
-    refresh_open_tenders(request.user)
     page = Paginator(supervised_tenders(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "tenders/checkpoints.html", {"page": page, "labels": LABELS})
 
@@ -92,7 +91,7 @@ def my_projects(request):
 def _own_project(request, pk):
     authorize(request.user, "tender.create")
     project = get_object_or_404(Project, pk=pk)
-    if not services.is_own(request.user, project):
+    if not selectors.is_own(request.user, project):
         raise Http404(_("No such project."))
     return project
 
@@ -107,7 +106,7 @@ def _own_tender(request, pk):
 @login_required
 def tender_create(request, project_pk):
     project = _own_project(request, project_pk)
-    form = TenderForm(request.POST or None)
+    form = TenderForm(request.POST or None, project=project)
     if request.method == "POST" and form.is_valid():
         try:
             tender = services.create_tender(Caller.from_request(request), project, **form.cleaned_data)
@@ -120,9 +119,13 @@ def tender_create(request, project_pk):
 
 
 def _manage_context(request, tender, **forms):
+    policy = selectors.tender_policy(tender)
+    periods = rules.chosen_periods(policy, {name: getattr(tender, name) for name in rules.ENTITY_PERIODS})
     context = {
+        "bidding_rule": policy.describe("bidding_period", periods["bidding_period"]),
+        "offer_rule": policy.describe("document_offer", periods["document_offer"]),
         "tender": tender,
-        "edit_form": TenderForm(initial=TenderForm.initial_from(tender)),
+        "edit_form": TenderForm(initial=TenderForm.initial_from(tender), project=tender.project),
         "document_form": DocumentForm(),
         "publish_form": PublishForm(tender=tender),
         "clarification_form": ClarificationForm(),
@@ -144,12 +147,9 @@ def tender_manage(request, pk):
 
 
 def _manage_post(request, pk, form_name, form, action, success):
+    """Handle one of the manage page's forms: `form(tender)` binds it, `action` calls the service."""
     tender = _own_tender(request, pk)
-    if form is None:
-        form = {"edit_form": TenderForm, "document_form": DocumentForm, "clarification_form": ClarificationForm,
-                "cancel_form": CancelForm}[form_name](request.POST, request.FILES)
-    else:
-        form = form(tender)
+    form = form(tender)
     if form.is_valid():
         try:
             action(Caller.from_request(request), tender, form.cleaned_data)
@@ -165,7 +165,7 @@ def _manage_post(request, pk, form_name, form, action, success):
 @login_required
 @require_POST
 def tender_edit(request, pk):
-    return _manage_post(request, pk, "edit_form", None,
+    return _manage_post(request, pk, "edit_form", lambda tender: TenderForm(request.POST, project=tender.project),
                         lambda caller, tender, data: services.update_tender(caller, tender, **data),
                         _("The draft is saved."))
 
@@ -173,7 +173,7 @@ def tender_edit(request, pk):
 @login_required
 @require_POST
 def document_upload(request, pk):
-    return _manage_post(request, pk, "document_form", None,
+    return _manage_post(request, pk, "document_form", lambda tender: DocumentForm(request.POST, request.FILES),
                         lambda caller, tender, data: services.upload_document(caller, tender, data["title"],
                                                                               data["file"]),
                         _("The document is uploaded."))
@@ -191,7 +191,7 @@ def tender_publish(request, pk):
 @login_required
 @require_POST
 def tender_clarify(request, pk):
-    return _manage_post(request, pk, "clarification_form", None,
+    return _manage_post(request, pk, "clarification_form", lambda tender: ClarificationForm(request.POST),
                         lambda caller, tender, data: services.add_clarification(
                             caller, tender, data["text"], data["changes_conditions"], data["new_deadline"]),
                         _("The clarification is published."))
@@ -200,6 +200,6 @@ def tender_clarify(request, pk):
 @login_required
 @require_POST
 def tender_cancel(request, pk):
-    return _manage_post(request, pk, "cancel_form", None,
+    return _manage_post(request, pk, "cancel_form", lambda tender: CancelForm(request.POST),
                         lambda caller, tender, data: services.cancel_tender(caller, tender, data["reason"]),
                         _("The tender is cancelled."))

@@ -1,0 +1,312 @@
+"""The rules of a tender in one place: input limits, statutory periods, the checks on dates.
+
+Pure: no database. Services clean input with these functions before they write; forms and
+serializers only shape input; checkpoints judge a running tender with the same period checks.
+Bad input is collected as {field: message}, so a caller reports every problem at once.
+"""
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .money import parse_amount
+
+MAX_TEXT = 10_000
+MAX_TITLE = 200
+MAX_REFERENCE = 40
+MAX_REASON = 500
+MAX_LOTS = 50
+MAX_PERIOD = 365 * 24 * 60  # in the policy's unit: a year of days, or a year of minutes
+COUNT_LIMITS = {"min_bids": (1, 100), "confirmation_minutes": (1, 24 * 60), "key_threshold": (1, 20)}
+
+# --- statutory periods ------------------------------------------------------------------
+AT_LEAST, AT_MOST = "at_least", "at_most"
+
+
+@dataclass(frozen=True)
+class Period:
+    name: str
+    label: str
+    law: int  # days
+    bound: str  # the law is a floor (AT_LEAST) or a ceiling (AT_MOST) on the policy
+    entity_may_lengthen: bool = False
+
+
+PERIODS = (
+    Period("document_offer", gettext_lazy("Documents on offer"), 5, AT_LEAST, entity_may_lengthen=True),
+    Period("bidding_period", gettext_lazy("Bidding period, from the documents to the deadline"), 20, AT_LEAST,
+           entity_may_lengthen=True),
+    Period("clarification_cutoff", gettext_lazy("Changes of conditions before the deadline"), 15, AT_LEAST,
+           entity_may_lengthen=True),
+    Period("document_objection_cutoff", gettext_lazy("Objections to the documents before the deadline"), 10,
+           AT_LEAST),
+    Period("candidate_notice", gettext_lazy("Candidate notice shown"), 3, AT_LEAST),
+    Period("objection_answer", gettext_lazy("Answer to an objection within"), 3, AT_MOST),
+    Period("contract_signing", gettext_lazy("Contract within, from the award"), 30, AT_MOST),
+)
+PERIOD_BY_NAME = {p.name: p for p in PERIODS}
+ENTITY_PERIODS = tuple(p.name for p in PERIODS if p.entity_may_lengthen)
+MIN_BIDS_BY_LAW = 3
+DAYS, MINUTES = "days", "minutes"
+
+
+def span(amount, unit):
+    """A period as people write it: '20 days', '30 minutes'."""
+    if unit == MINUTES:
+        return _("%(n)s minutes") % {"n": amount}
+    return _("%(n)s days") % {"n": amount}
+
+
+def policy_problems(values, training):
+    """What is wrong with a procedure policy: the law bounds every real procedure; training only needs sense."""
+    errors = {}
+    for period in PERIODS:
+        value = values.get(period.name)
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_PERIOD:
+            errors[period.name] = _("Enter a whole number from 1 to %(max)d.") % {"max": MAX_PERIOD}
+        elif training:
+            continue
+        elif period.bound == AT_LEAST and value < period.law:
+            errors[period.name] = _("The law requires at least %(n)d days.") % {"n": period.law}
+        elif period.bound == AT_MOST and value > period.law:
+            errors[period.name] = _("The law allows at most %(n)d days.") % {"n": period.law}
+    min_bids = values.get("min_bids")
+    floor = 1 if training else MIN_BIDS_BY_LAW
+    if not isinstance(min_bids, int) or isinstance(min_bids, bool) or not floor <= min_bids <= 100:
+        errors["min_bids"] = _("Enter a whole number from %(low)d to %(high)d.") % {"low": floor, "high": 100}
+    return errors
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The statutory periods a tender runs under, as stored with it when it is published."""
+    procedure_type: str
+    training: bool
+    periods: dict
+    min_bids: int
+
+    @property
+    def unit(self):
+        return MINUTES if self.training else DAYS
+
+    def delta(self, name, amount=None):
+        amount = self.periods[name] if amount is None else amount
+        return dt.timedelta(minutes=amount) if self.training else dt.timedelta(days=amount)
+
+    def describe(self, name, amount=None):
+        return span(self.periods[name] if amount is None else amount, self.unit)
+
+    def as_dict(self):
+        return {"procedure_type": self.procedure_type, "training": self.training, "periods": dict(self.periods),
+                "min_bids": self.min_bids}
+
+    @classmethod
+    def from_dict(cls, data):
+        return cls(procedure_type=data["procedure_type"], training=bool(data["training"]),
+                   periods={p.name: int(data["periods"][p.name]) for p in PERIODS}, min_bids=int(data["min_bids"]))
+
+
+def chosen_periods(policy, values):
+    """The tender's own periods: the entity's longer choice, or the policy's minimum where it chose none."""
+    return {name: values.get(name) or policy.periods[name] for name in ENTITY_PERIODS}
+
+
+def period_choice_problems(policy, values):
+    """An entity may choose longer periods than the policy, never shorter ones."""
+    errors = {}
+    for name in ENTITY_PERIODS:
+        value = values.get(name)
+        if value is None:
+            continue
+        if value < policy.periods[name]:
+            errors[name] = _("At least %(min)s (platform policy for this procedure).") % {
+                "min": policy.describe(name)}
+    if values.get("min_bids") is not None and values["min_bids"] < policy.min_bids:
+        errors["min_bids"] = _("At least %(n)d bids (platform policy for this procedure).") % {"n": policy.min_bids}
+    return errors
+
+
+# --- dates -------------------------------------------------------------------------------
+
+def when(moment):
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def date_order_problems(documents_from, documents_until, deadline, now):
+    """Dates that cannot all hold, whatever the periods."""
+    errors = {}
+    if deadline and deadline <= now:
+        errors["deadline"] = _("The deadline must be in the future.")
+    if documents_from and documents_until and documents_until <= documents_from:
+        errors["documents_until"] = _("Documents must be on offer until after they go on offer.")
+    if documents_until and deadline and documents_until > deadline:
+        errors["documents_until"] = _("Documents cannot be on offer after the deadline.")
+    if documents_from and deadline and documents_from >= deadline:
+        errors["documents_from"] = _("Documents must go on offer before the deadline.")
+    return errors
+
+
+def bidding_too_short(policy, documents_from, deadline, amount=None):
+    return deadline - documents_from < policy.delta("bidding_period", amount)
+
+
+def offer_too_short(policy, documents_from, documents_until, amount=None):
+    return documents_until - documents_from < policy.delta("document_offer", amount)
+
+
+def change_too_late(policy, changed_at, deadline, amount=None):
+    """A change of conditions closer to the deadline than the cut-off: the deadline must move."""
+    return deadline - changed_at < policy.delta("clarification_cutoff", amount)
+
+
+def earliest_deadline_after_change(policy, changed_at, amount):
+    """The deadline a late change of conditions moves to: the cut-off from now, rounded up to the minute."""
+    earliest = changed_at + policy.delta("clarification_cutoff", amount)
+    return earliest.replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
+
+
+def publication_problems(policy, periods, documents_from, documents_until, deadline, now):
+    """Dates a tender can be published with: every period at least the tender's own (itself >= policy)."""
+    if deadline is None:
+        return {"deadline": _("Set the bid deadline before publishing.")}
+    if deadline <= now:
+        return {"deadline": _("The deadline must be in the future.")}
+    errors = {}
+    if bidding_too_short(policy, documents_from, deadline, periods["bidding_period"]):
+        errors["deadline"] = _("The deadline must be at least %(period)s after the documents go on offer "
+                               "(%(start)s).") % {"period": policy.describe("bidding_period",
+                                                                            periods["bidding_period"]),
+                                                  "start": when(documents_from)}
+    if documents_until > deadline:
+        errors["documents_until"] = _("Documents cannot be on offer after the deadline.")
+    elif offer_too_short(policy, documents_from, documents_until, periods["document_offer"]):
+        errors["documents_until"] = _("Documents must be on offer for at least %(period)s.") % {
+            "period": policy.describe("document_offer", periods["document_offer"])}
+    return errors
+
+
+# --- input cleaning -----------------------------------------------------------------------
+
+def amount(errors, field, value, *, required=True, positive=True):
+    if value in (None, ""):
+        if required:
+            errors[field] = _("This field is required.")
+        return None
+    try:
+        return parse_amount(value, positive=positive)
+    except ValidationError as error:
+        errors[field] = error.messages[0]
+        return None
+
+
+def text(errors, field, value, max_length, *, required=True):
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        errors[field] = _("Enter text.")
+        return ""
+    value = value.strip()
+    if "\x00" in value:
+        errors[field] = _("The text contains a null character.")
+    elif required and not value:
+        errors[field] = _("This field is required.")
+    elif len(value) > max_length:
+        errors[field] = _("At most %(n)d characters.") % {"n": max_length}
+    return value
+
+
+def integer(errors, field, value, low, high, *, required=True):
+    if value in (None, "") and not required:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        errors[field] = _("Enter a whole number.")
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        errors[field] = _("Enter a whole number.")
+        return None
+    if not low <= number <= high:
+        errors[field] = _("Enter a number from %(low)d to %(high)d.") % {"low": low, "high": high}
+        return None
+    return number
+
+
+def moment(errors, field, value):
+    if value in (None, ""):
+        return None
+    if not isinstance(value, dt.datetime):
+        errors[field] = _("Enter a date and time.")
+        return None
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    return value
+
+
+def choice(errors, field, value, choices):
+    if value not in choices.values:
+        errors[field] = _("Choose one of: %(choices)s.") % {"choices": ", ".join(choices.values)}
+        return None
+    return value
+
+
+def yes_no(errors, field, value):
+    if not isinstance(value, bool):
+        errors[field] = _("Choose yes or no.")
+    return value
+
+
+def weights(errors, value):
+    """Comprehensive-scoring weights: named numbers, none negative, adding up to 100."""
+    if not isinstance(value, dict) or not value:
+        errors["scoring_weights"] = _("Comprehensive scoring needs weights, for example {\"price\": 60, \"technical\": 40}.")
+        return {}
+    cleaned = {}
+    for name, weight in value.items():
+        if not isinstance(name, str) or not name.strip() or len(name) > 50 or "\x00" in name:
+            errors["scoring_weights"] = _("Each weight needs a name of 1 to 50 characters.")
+            return {}
+        if isinstance(weight, bool) or not isinstance(weight, (int, float, Decimal, str)):
+            errors["scoring_weights"] = _("Each weight must be a number.")
+            return {}
+        try:
+            number = Decimal(str(weight))
+        except InvalidOperation:
+            errors["scoring_weights"] = _("Each weight must be a number.")
+            return {}
+        if not number.is_finite() or number < 0:
+            errors["scoring_weights"] = _("Weights cannot be negative.")
+            return {}
+        cleaned[name.strip()] = int(number) if number == number.to_integral_value() else float(number)
+    if sum(Decimal(str(w)) for w in cleaned.values()) != 100:
+        errors["scoring_weights"] = _("The weights must add up to 100.")
+        return {}
+    return cleaned
+
+
+def lots(errors, value, ceiling):
+    """Lots as a list of {title, ceiling_price}; their ceilings may not add up to more than the tender's."""
+    if value in (None, ""):
+        return []
+    if not isinstance(value, (list, tuple)) or len(value) > MAX_LOTS:
+        errors["lots"] = _("Give lots as a list of at most 50 items with a title and a ceiling price.")
+        return []
+    cleaned, lot_errors, total = [], {}, Decimal("0")
+    for number, item in enumerate(value, start=1):
+        if not isinstance(item, dict):
+            errors["lots"] = _("Lot %(n)d: give a title and a ceiling price.") % {"n": number}
+            return []
+        title = text(lot_errors, "title", item.get("title"), MAX_TITLE)
+        price = amount(lot_errors, "ceiling_price", item.get("ceiling_price"))
+        if lot_errors:
+            errors["lots"] = _("Lot %(n)d: %(problem)s") % {"n": number, "problem": " ".join(lot_errors.values())}
+            return []
+        total += price
+        cleaned.append({"number": number, "title": title, "ceiling_price": price})
+    if ceiling is not None and total > ceiling:
+        errors["lots"] = _("The lots' ceiling prices add up to more than the tender's ceiling price.")
+    return cleaned
