@@ -32,10 +32,6 @@ def verify_chain():
     return problems
 
 
-def entries_for(object_type, object_id):
-    return visible_entries().filter(object_type=object_type, object_id=str(object_id)).order_by("seq")
-
-
 def visible_entries():
     """The log as its readers may see it: entries under a standing embargo are left out."""
     return AuditEntry.objects.exclude(embargo__in=embargoed_keys())

@@ -28,7 +28,7 @@ from trading.tenders import clock
 from trading.tenders.models import Tender, TenderStatus
 
 from . import content as bid_content
-from . import receipts, signals
+from . import receipts
 from .models import Bid, BidAttachment, BidStatus, Receipt, ReceiptCounter, TenderKey
 
 
@@ -172,10 +172,9 @@ def submit_bid(caller, tender_id, data, attachments=(), client_key=""):
                                              server_time=now)
             receipt = Receipt.objects.create(bid=bid, seq=seq, issued_at=now, payload=payload,
                                              signature=receipts.sign_payload(payload))
-            record(caller, "bids.submit", bid, embargo=audit_embargo.key("tender", tender.pk), tender=tender.reference, version=bid.version,
-                   replaced_bid=previous.pk if previous else None, ciphertext_sha256=bid.content_digest,
-                   attachments=len(digests), receipt_seq=seq)
-            transaction.on_commit(lambda: signals.bid_submitted.send(sender=Bid, bid=bid))
+            record(caller, "bids.submit", bid, embargo=audit_embargo.key("tender", tender.pk),
+                   tender=tender.reference, version=bid.version, replaced_bid=previous.pk if previous else None,
+                   ciphertext_sha256=bid.content_digest, attachments=len(digests), receipt_seq=seq)
     except IntegrityError:
         _delete_files(written)
         if client_key and Bid.objects.filter(bidder=organisation, client_key=client_key).exists():

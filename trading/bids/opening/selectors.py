@@ -91,7 +91,3 @@ def published_record(tender):
     if opening_record is None:
         raise Http404(_("The opening record has not been published yet."))
     return opening_record
-
-
-def public_opening_ids():
-    return OpeningSession.objects.filter(tender__is_public=True).values_list("tender_id", flat=True)

@@ -17,9 +17,6 @@ class Sorted:
     n: np.ndarray          # bids per group
     order: np.ndarray      # positions in the original frame, sorted order
 
-    def per_bid(self, values: np.ndarray) -> np.ndarray:
-        return values[self.code]
-
     def gsum(self, v: np.ndarray) -> np.ndarray:
         return np.bincount(self.code, weights=v, minlength=len(self.n))
 
