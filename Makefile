@@ -1,4 +1,6 @@
 # Sunlight: `make demo` runs the portal on the embedded default; `make test` runs every test.
+# requirements.txt is what production runs (setup, demo, prod-demo install only that);
+# requirements-test.txt adds the test and benchmark tools (installed by `make test`).
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -15,6 +17,12 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $@
 
+# A stamp of its own, so `make test` after `make demo` still installs the tools, and a change
+# to either file installs again (requirements-test.txt includes requirements.txt).
+$(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -r requirements-test.txt
+	touch $@
+
 setup: $(VENV)/.installed
 	$(BIN)/python manage.py compile_translations
 
@@ -29,7 +37,7 @@ demo: setup
 prod-demo: setup
 	bash scripts/prod_demo.sh
 
-test: setup
+test: setup $(VENV)/.installed-test
 	bash scripts/test.sh
 
 translations: setup
