@@ -32,6 +32,9 @@ demo: setup
 	$(BIN)/python manage.py collusion report --if-none
 	$(BIN)/python manage.py demo_logins
 	@echo "Sunlight is at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	@# Pages only read the checkpoints; this watcher moves them (and logs it) as time passes.
+	$(BIN)/python manage.py checkpoint_watch --loop 60 & WATCHER=$$!; \
+	trap 'kill $$WATCHER 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python -m trading.realtime.server -b $(HOST) -p $(PORT) trading.asgi:application
 
 prod-demo: setup

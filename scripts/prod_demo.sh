@@ -12,6 +12,7 @@ WORK=$(mktemp -d /tmp/sunlight-prod.XXXXXX)
 cleanup() {
   trap - EXIT INT TERM
   echo; echo "stopping nginx, Daphne, Redis and PostgreSQL"
+  [ -n "${WATCHER:-}" ] && kill "$WATCHER" 2>/dev/null || true
   stop_stack "$WORK"
   [ "${KEEP:-0}" = "1" ] && echo "kept $WORK" || rm -rf "$WORK"
 }
@@ -21,6 +22,9 @@ trap 'exit 130' INT TERM
 PORT=${PORT:-8080}
 start_stack "$WORK"
 .venv/bin/python manage.py demo_logins
+# Pages only read the checkpoints; this watcher moves them (and logs it) as time passes.
+.venv/bin/python manage.py checkpoint_watch --loop 60 >"$WORK/checkpoint-watch.log" 2>&1 &
+WATCHER=$!
 echo
 echo "Sunlight (production mode) is at $STACK_URL/  (Ctrl-C stops it)"
 echo "logs: $WORK/daphne-*.log, $WORK/nginx/error.log, $WORK/pg/log"

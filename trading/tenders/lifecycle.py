@@ -1,6 +1,6 @@
 """The tender lifecycle as one table: which status may follow which.
 
-Only `services.transition` moves a tender; everything else asks it.
+Only `moves.move_tender` writes a tender's status; everything else asks this table.
 """
 from .models import TenderStatus as S
 

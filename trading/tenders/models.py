@@ -184,7 +184,7 @@ class Lot(models.Model):
 
 
 class StatusChange(models.Model):
-    """One step of the lifecycle, written only by services.lifecycle.transition."""
+    """One step of the lifecycle, written only by moves.move_tender."""
 
     tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="status_changes")
     from_status = models.CharField(max_length=16, choices=TenderStatus.choices)
