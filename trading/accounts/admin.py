@@ -77,6 +77,6 @@ class SunlightUserAdmin(AuditedAdmin, UserAdmin):
     )
 
     def save_model(self, request, obj, form, change):
-        obj.is_staff = obj.role == "admin"
+        obj.is_staff = allowed(obj, "organisation.manage")  # the admin site's door follows the matrix
         obj.is_superuser = False
         super().save_model(request, obj, form, change)

@@ -44,9 +44,6 @@ class User(AbstractUser):
         related_name="users",
     )
 
-    def has_role(self, *roles):
-        return self.is_authenticated and self.is_active and self.role in roles
-
 
 class HolderKey(models.Model):
     """A key-share holder's personal key pair.

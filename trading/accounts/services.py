@@ -8,7 +8,7 @@ from trading.sealing import new_holder_key
 
 from . import credit_code
 from .models import HolderKey, Organisation, User
-from .permissions import authorize
+from .permissions import allowed, authorize
 from .roles import OrganisationKind, Role
 
 MIN_PASSPHRASE = 10
@@ -71,7 +71,8 @@ def _organisation(kind, data):
 def _first_user(organisation, role, data):
     text = {f: str(data.get(f) or "").strip() for f in ("username", "user_email", "first_name", "last_name")}
     user = User(username=text["username"], email=text["user_email"], first_name=text["first_name"],
-                last_name=text["last_name"], role=role, organisation=organisation, is_staff=role == Role.ADMIN)
+                last_name=text["last_name"], role=role, organisation=organisation)
+    user.is_staff = allowed(user, "organisation.manage")  # the admin site's door follows the matrix
     errors = {}
     try:
         user.full_clean(exclude=["password", "organisation"])
