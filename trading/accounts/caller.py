@@ -10,6 +10,9 @@ class Caller:
     ip: str = ""
     user_agent: str = ""
     device: str = ""
+    # The platform itself (a management command, a scheduled job). Only Caller.system() sets it: never a request
+    # or a websocket, whose user agent the client chooses.
+    is_system: bool = False
 
     @classmethod
     def from_request(cls, request):
@@ -27,7 +30,7 @@ class Caller:
 
     @classmethod
     def system(cls, user=None):
-        return cls(user=user or AnonymousUser(), ip="127.0.0.1", user_agent="system")
+        return cls(user=user or AnonymousUser(), ip="127.0.0.1", user_agent="system", is_system=True)
 
     @property
     def role(self):

@@ -19,14 +19,9 @@ TRANSITIONS = {
 }
 
 
-def _is_system(caller):
-    # management commands run as the platform itself (an operator at the shell)
-    return not caller.user.is_authenticated and caller.user_agent == "system"
-
-
 def run_report(caller):
     """Analyse every counted bid in the database and store a dated report."""
-    if not _is_system(caller):
+    if not caller.is_system:  # the collusion command runs as the platform itself (an operator at the shell)
         authorize(caller.user, "collusion.report")
     analysis = analyse()   # the heavy part runs outside the transaction
     source = analysis.source
