@@ -112,3 +112,12 @@ def expert(db):
 @pytest.fixture
 def admin_user(db):
     return make_user("admin")
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """A client signed in to the admin site as the administrator (staff, as the admin site requires)."""
+    admin_user.is_staff = True
+    admin_user.save()
+    client.force_login(admin_user)
+    return client

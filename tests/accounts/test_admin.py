@@ -11,14 +11,6 @@ from .builders import other_code
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client(client, admin_user):
-    admin_user.is_staff = True
-    admin_user.save()
-    client.force_login(admin_user)
-    return client
-
-
 def test_an_administrator_edits_an_organisation_and_the_edit_is_audited(admin_client, admin_user):
     organisation = make_organisation(name="Old Name Co.")
     url = reverse("admin:accounts_organisation_change", args=[organisation.pk])

@@ -56,6 +56,11 @@ def test_make_demo_steps_load_the_full_market_once_and_print_working_logins(clie
     assert sealed.count() >= 3
     assert all(bid.sealed_content and bid.price is None for bid in sealed)
     assert Tender.objects.get(imported=False, status=TenderStatus.AWARDED).winner is not None
+    # one practice tender on the training procedure, labelled, with its deadline minutes away and three bids
+    practice = Tender.objects.get(imported=False, procedure_type="training")
+    assert practice.status == TenderStatus.PUBLISHED and practice.policy["training"]
+    assert practice.bids.filter(status=BidStatus.ACTIVE).count() == 3
+    assert "Demo / training procedure" in client.get(f"/tenders/{practice.pk}/").content.decode()
 
     # the cover-bidding pair shares a bank account, an IP address and a machine in the database
     shared = (Organisation.objects.exclude(bank_account="").values("bank_account").annotate(n=Count("id"))

@@ -31,13 +31,14 @@ class Ceremony:
 
 
 def ceremony(n_bids=3, min_bids=3, threshold=2, is_public=True, deadline_ago=dt.timedelta(minutes=1),
-             confirmation_minutes=30):
+             confirmation_minutes=30, **tender_fields):
     host = give_holder_key(make_user("entity"))
     supervisors = [give_holder_key(make_user("supervisor")), give_holder_key(make_user("supervisor"))]
     deadline = clock.now() - deadline_ago
     tender = published_tender(entity_user=host, holders=[host, *supervisors], deadline=deadline,
                               key_threshold=threshold, min_bids=min_bids, is_public=is_public,
-                              confirmation_minutes=confirmation_minutes, ceiling_price=Decimal("1100000.00"))
+                              confirmation_minutes=confirmation_minutes, ceiling_price=Decimal("1100000.00"),
+                              **tender_fields)
     bidders = [make_user("contractor") for _ in range(n_bids)]
     bids = []
     with clock.frozen_at(deadline - dt.timedelta(minutes=5)):

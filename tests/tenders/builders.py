@@ -65,7 +65,7 @@ def published_tender(entity_user=None, holders=None, deadline=None, **fields):
     holders: the opening officials (default: the entity user and a supervisor with a key).
     deadline: default 30 days ahead; anything sooner than the tender's bidding period (the
     platform policy's, or a longer one asked for) is published with the shared clock moved
-    back to `deadline - (bidding period + 1 day)`, so tests get a tender whose deadline passes
+    back to `deadline - (bidding period + 1 day, or 1 minute in training)`, so tests get a tender whose deadline passes
     soon (or has passed).
     Other keyword arguments go to create_tender (or register_project for project fields).
     """
@@ -77,7 +77,8 @@ def published_tender(entity_user=None, holders=None, deadline=None, **fields):
     deadline = deadline or real_now + dt.timedelta(days=30)
     tender = draft_tender(entity_user, **fields)
     policy = selectors.current_policy(tender.procedure_type)
-    needed = policy.delta("bidding_period", tender.bidding_period) + dt.timedelta(days=1)
+    # One unit of the policy (a day, or a minute in training) to spare.
+    needed = policy.delta("bidding_period", tender.bidding_period) + policy.delta("bidding_period", 1)
     shift = min(dt.timedelta(0), (deadline - needed) - real_now)
     with clock.shifted(shift):
         services.update_tender(Caller(user=entity_user, ip="127.0.0.1"), tender, deadline=deadline)

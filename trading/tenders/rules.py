@@ -52,6 +52,16 @@ PERIOD_BY_NAME = {p.name: p for p in PERIODS}
 ENTITY_PERIODS = tuple(p.name for p in PERIODS if p.entity_may_lengthen)
 MIN_BIDS_BY_LAW = 3
 DAYS, MINUTES = "days", "minutes"
+# In minutes: a whole training procedure fits in a session. Off until an administrator turns it on.
+TRAINING_PERIODS = {"document_offer": 10, "bidding_period": 15, "clarification_cutoff": 5,
+                    "document_objection_cutoff": 5, "candidate_notice": 5, "objection_answer": 10,
+                    "contract_signing": 60}
+
+
+def initial_policy(training):
+    """The values a procedure policy starts with: the law itself, or the training periods (switched off)."""
+    periods = TRAINING_PERIODS if training else {p.name: p.law for p in PERIODS}
+    return {**periods, "min_bids": MIN_BIDS_BY_LAW, "enabled": not training}
 
 
 def span(amount, unit):

@@ -35,7 +35,7 @@ def own_tenders(user):
 
 
 def own_projects(user):
-    if user.role != Role.ENTITY or not user.organisation_id:
+    if not allowed(user, "tender.create") or not user.organisation_id:
         return Project.objects.none()
     return (Project.objects.filter(Q(entity_id=user.organisation_id) | Q(agency_id=user.organisation_id))
             .prefetch_related("tenders").order_by("-created_at", "-id"))

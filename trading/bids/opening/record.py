@@ -40,7 +40,8 @@ def build_body(session, tender):
         "format": FORMAT,
         "tender": {"id": tender.pk, "reference": tender.reference, "title": tender.title,
                    "entity": tender.project.entity.name, "deadline": _iso(tender.deadline),
-                   "min_bids": tender.min_bids, "ceiling_price": str(tender.ceiling_price)},
+                   "min_bids": tender.min_bids, "ceiling_price": str(tender.ceiling_price),
+                   "procedure_type": tender.procedure_type, "training": tender.is_training},
         "outcome": session.state,
         "failure_reason": session.failure_reason,
         "host": session.host.get_username() if session.host else "",
@@ -98,7 +99,12 @@ def render_pdf(body):
         return Paragraph(escape(str(value if value is not None else "")), style)
 
     tender = body["tender"]
-    story = [p(_("Opening record") + f" · {tender['reference']}", heading), p(tender["title"]),
+    story = [p(_("Opening record") + f" · {tender['reference']}", heading)]
+    if tender.get("training"):
+        story.append(p(_("Demo / training procedure") + ": " + _(
+            "periods run in minutes instead of days; this is not a real tender and nothing in it binds anyone."),
+            heading))
+    story += [p(tender["title"]),
              p(_("Procuring entity") + f": {tender['entity']}"),
              p(_("Outcome") + f": {body['outcome_label']} {body['failure_reason']}"),
              p(pgettext("time", "Opened") + f": {body['opened_at']}  " + pgettext("time", "Closed") + f": {body['closed_at']}"),

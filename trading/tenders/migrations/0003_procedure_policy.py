@@ -1,38 +1,30 @@
 """Statutory periods become platform policy per procedure type, stored with each tender at publication.
 
-The tender's own period fields become optional longer choices (empty: the policy's minimum). Tenders
-published before keep their dates; their stored policy is the one seeded here, so a period they ran
-shorter than the law now shows red to supervisors instead of green.
+The policy rows themselves are made after migrate (tenders.apps.ensure_procedure_policies). The
+tender's own period fields become optional longer choices (empty: the policy's minimum). Tenders
+published before keep their dates; their stored policy is the law's, so a period they ran shorter
+than the law now shows red to supervisors instead of green.
 """
 from django.db import migrations, models
 
 LAW = dict(document_offer=5, bidding_period=20, clarification_cutoff=15, document_objection_cutoff=10,
            candidate_notice=3, objection_answer=3, contract_signing=30, min_bids=3)
-# Minutes: a whole procedure fits in a training session. Off until an administrator turns it on.
-TRAINING = dict(document_offer=10, bidding_period=15, clarification_cutoff=5, document_objection_cutoff=5,
-                candidate_notice=5, objection_answer=10, contract_signing=60, min_bids=3)
-REAL = ("open_works", "open_goods", "open_services", "land_property")
 OF_PROJECT = {"works": "open_works", "goods": "open_goods", "services": "open_services", "land": "land_property",
               "property": "land_property"}
 PERIODS = ("document_offer", "bidding_period", "clarification_cutoff", "document_objection_cutoff",
            "candidate_notice", "objection_answer", "contract_signing")
 
 
-def seed(apps, schema_editor):
-    Policy = apps.get_model("tenders", "ProcedurePolicy")
+def backfill(apps, schema_editor):
     Tender = apps.get_model("tenders", "Tender")
-    for procedure in REAL:
-        Policy.objects.create(procedure_type=procedure, enabled=True, **LAW)
-    Policy.objects.create(procedure_type="training", enabled=False, **TRAINING)
     for tender in Tender.objects.select_related("project"):
         tender.procedure_type = OF_PROJECT[tender.project.project_type]
-        law = LAW
         for name in ("bidding_period", "document_offer", "clarification_cutoff"):
-            if (getattr(tender, name) or 0) <= law[name]:
+            if (getattr(tender, name) or 0) <= LAW[name]:
                 setattr(tender, name, None)
         if tender.status != "draft":
             tender.policy = {"procedure_type": tender.procedure_type, "training": False,
-                             "periods": {name: law[name] for name in PERIODS}, "min_bids": law["min_bids"]}
+                             "periods": {name: LAW[name] for name in PERIODS}, "min_bids": LAW["min_bids"]}
         tender.save(update_fields=["procedure_type", "bidding_period", "document_offer", "clarification_cutoff",
                                    "policy"])
 
@@ -84,5 +76,5 @@ class Migration(migrations.Migration):
             verbose_name="procedure type"), preserve_default=False),
         migrations.AddField("tender", "policy", models.JSONField(blank=True, editable=False, null=True,
                                                                  verbose_name="procedure policy at publication")),
-        migrations.RunPython(seed, migrations.RunPython.noop),
+        migrations.RunPython(backfill, migrations.RunPython.noop),
     ]
