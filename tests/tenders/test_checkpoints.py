@@ -16,9 +16,7 @@ from .conftest import ROLES, as_caller
 
 DAY = dt.timedelta(days=1)
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)
-LAW = Policy(procedure_type="open_works", training=False, min_bids=3, periods=dict(
-    document_offer=5, bidding_period=20, clarification_cutoff=15, document_objection_cutoff=10, candidate_notice=3,
-    objection_answer=3, contract_signing=30))
+LAW = Policy.from_dict({"procedure_type": "open_works", "training": False, "periods": {}, "thresholds": {}})
 
 
 def facts(**overrides):

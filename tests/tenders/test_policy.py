@@ -20,7 +20,8 @@ from .test_services import errors_of
 pytestmark = pytest.mark.django_db
 DAY = dt.timedelta(days=1)
 LAW = {"document_offer": 5, "bidding_period": 20, "clarification_cutoff": 15, "document_objection_cutoff": 10,
-       "candidate_notice": 3, "objection_answer": 3, "contract_signing": 30, "min_bids": 3}
+       "notice_after_report": 3, "candidate_notice": 3, "objection_answer": 3, "contract_signing": 30, "min_bids": 3,
+       "committee_size": 5}
 
 
 def api(user):
@@ -108,6 +109,9 @@ def _policy_form(admin_client, policy, **changes):
     ("contract_signing", 31, "The law allows at most 30 days."),
     ("objection_answer", 5, "The law allows at most 3 days."),
     ("min_bids", 2, "Enter a whole number from 3 to 100."),
+    ("committee_size", 3, "Enter a whole number from 5 to 25."),
+    ("committee_size", 6, "Enter an odd number."),
+    ("notice_after_report", 4, "The law allows at most 3 days."),
 ])
 def test_not_even_the_administrator_goes_beyond_the_law(admin_client, field, value, message):
     policy = ProcedurePolicy.objects.get(procedure_type=ProcedureType.OPEN_GOODS)

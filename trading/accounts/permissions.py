@@ -42,6 +42,12 @@ MATRIX = {
     "organisation.manage": {A},
     "policy.manage": {A},
     "history.import": {A},
+    "expert.manage": {A},
+    "expert.declare": {X},
+    "committee.draw": {E},
+    "committee.watch": {S, D},
+    "evaluation.review": {X, E},
+    "evaluation.justify": {C},
 }
 
 # What each action is called in a refusal, so people read words, not codes.
@@ -74,6 +80,12 @@ ACTION_LABELS = {
     "audit.view": gettext_lazy("read the audit log"),
     "organisation.manage": gettext_lazy("manage users and organisations"),
     "policy.manage": gettext_lazy("set the statutory periods of procedures"),
+    "expert.manage": gettext_lazy("manage the expert pool"),
+    "expert.declare": gettext_lazy("keep an expert's availability and declarations"),
+    "committee.draw": gettext_lazy("draw an evaluation committee"),
+    "committee.watch": gettext_lazy("watch committee draws and see who sits on a committee"),
+    "evaluation.review": gettext_lazy("review and score bids as a committee member"),
+    "evaluation.justify": gettext_lazy("justify an abnormally low price"),
     "history.import": gettext_lazy("import bid history"),
 }
 

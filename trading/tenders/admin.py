@@ -9,14 +9,14 @@ from trading.accounts.admin import AuditedAdmin
 from trading.accounts.permissions import allowed
 
 from .models import ProcedurePolicy
-from .rules import PERIODS
+from .rules import PERIODS, THRESHOLD_NAMES
 
 
 @admin.register(ProcedurePolicy)
 class ProcedurePolicyAdmin(AuditedAdmin):
-    list_display = ("procedure_type", "enabled", *(p.name for p in PERIODS), "min_bids", "updated_at")
+    list_display = ("procedure_type", "enabled", *(p.name for p in PERIODS), *THRESHOLD_NAMES, "updated_at")
     readonly_fields = ("procedure_type", "updated_at")
-    fields = ("procedure_type", "enabled", *(p.name for p in PERIODS), "min_bids", "updated_at")
+    fields = ("procedure_type", "enabled", *(p.name for p in PERIODS), *THRESHOLD_NAMES, "updated_at")
 
     def _may_manage(self, request):
         return allowed(request.user, "policy.manage")

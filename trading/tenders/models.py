@@ -49,10 +49,18 @@ class ProcedurePolicy(models.Model):
     clarification_cutoff = models.PositiveIntegerField(_("changes of conditions at least ... before the deadline"))
     document_objection_cutoff = models.PositiveIntegerField(_("objections to the documents at least ... before "
                                                               "the deadline"))
+    notice_after_report = models.PositiveIntegerField(_("candidate notice within ... of the evaluation report"),
+                                                      default=3)
     candidate_notice = models.PositiveIntegerField(_("candidate notice shown at least"))
     objection_answer = models.PositiveIntegerField(_("objections answered within"))
+    justification_answer = models.PositiveIntegerField(_("abnormally low price justified within"), default=2)
     contract_signing = models.PositiveIntegerField(_("contract within ... of the award"))
-    min_bids = models.PositiveSmallIntegerField(_("minimum number of bids"))
+    min_bids = models.PositiveSmallIntegerField(_("minimum number of valid bids"))
+    committee_size = models.PositiveSmallIntegerField(_("evaluation committee members (odd)"), default=5)
+    sittings_per_entity = models.PositiveSmallIntegerField(
+        _("sittings of one expert for one entity in 12 months, at most"), default=3)
+    abnormal_price_percent = models.PositiveSmallIntegerField(
+        _("abnormally low below this share of the valid bids' mean (%)"), default=80)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     class Meta:
@@ -70,18 +78,19 @@ class ProcedurePolicy(models.Model):
     def clean(self):
         from django.core.exceptions import ValidationError
 
-        from .rules import PERIODS, policy_problems
-        errors = policy_problems({p.name: getattr(self, p.name) for p in PERIODS} | {"min_bids": self.min_bids},
-                                 self.training)
+        from .rules import PERIODS, THRESHOLD_NAMES, policy_problems
+        errors = policy_problems({name: getattr(self, name) for name in (*(p.name for p in PERIODS),
+                                                                           *THRESHOLD_NAMES)}, self.training)
         if not self.training and not self.enabled:
             errors["enabled"] = _("Only the training procedure can be switched off.")
         if errors:
             raise ValidationError(errors)
 
     def as_rules(self):
-        from .rules import PERIODS, Policy
+        from .rules import PERIODS, THRESHOLD_NAMES, Policy
         return Policy(procedure_type=self.procedure_type, training=self.training,
-                      periods={p.name: getattr(self, p.name) for p in PERIODS}, min_bids=self.min_bids)
+                      periods={p.name: getattr(self, p.name) for p in PERIODS},
+                      thresholds={name: getattr(self, name) for name in THRESHOLD_NAMES})
 
 
 class EvaluationMethod(models.TextChoices):

@@ -31,8 +31,9 @@ AT_LEAST, AT_MOST = "at_least", "at_most"
 class Period:
     name: str
     label: str
-    law: int  # days
+    law: int | None  # days; None: no statutory bound, platform policy only
     bound: str  # the law is a floor (AT_LEAST) or a ceiling (AT_MOST) on the policy
+    default: int | None = None  # the platform's starting value where the law sets none
     entity_may_lengthen: bool = False
 
 
@@ -44,24 +45,49 @@ PERIODS = (
            entity_may_lengthen=True),
     Period("document_objection_cutoff", gettext_lazy("Objections to the documents before the deadline"), 10,
            AT_LEAST),
+    Period("notice_after_report", gettext_lazy("Candidate notice within, from the evaluation report"), 3, AT_MOST),
     Period("candidate_notice", gettext_lazy("Candidate notice shown"), 3, AT_LEAST),
     Period("objection_answer", gettext_lazy("Answer to an objection within"), 3, AT_MOST),
+    Period("justification_answer", gettext_lazy("Justification of an abnormally low price within"), None, AT_MOST,
+           default=2),
     Period("contract_signing", gettext_lazy("Contract within, from the award"), 30, AT_MOST),
 )
 PERIOD_BY_NAME = {p.name: p for p in PERIODS}
 ENTITY_PERIODS = tuple(p.name for p in PERIODS if p.entity_may_lengthen)
-MIN_BIDS_BY_LAW = 3
 DAYS, MINUTES = "days", "minutes"
 # In minutes: a whole training procedure fits in a session. Off until an administrator turns it on.
 TRAINING_PERIODS = {"document_offer": 10, "bidding_period": 15, "clarification_cutoff": 5,
-                    "document_objection_cutoff": 5, "candidate_notice": 5, "objection_answer": 10,
-                    "contract_signing": 60}
+                    "document_objection_cutoff": 5, "notice_after_report": 10, "candidate_notice": 5,
+                    "objection_answer": 10, "justification_answer": 10, "contract_signing": 60}
+
+
+@dataclass(frozen=True)
+class Threshold:
+    name: str
+    label: str
+    low: int  # the law's (or the platform's) floor for a real procedure
+    high: int
+    default: int
+    training_low: int
+    odd: bool = False
+
+
+THRESHOLDS = (
+    Threshold("min_bids", gettext_lazy("Minimum number of valid bids"), 3, 100, 3, 1),
+    Threshold("committee_size", gettext_lazy("Evaluation committee members (odd)"), 5, 25, 5, 3, odd=True),
+    Threshold("sittings_per_entity", gettext_lazy("Sittings of one expert for one entity in 12 months, at most"),
+              1, 50, 3, 1),
+    Threshold("abnormal_price_percent", gettext_lazy("Abnormally low below this share of the valid bids' mean (%)"),
+              1, 100, 80, 1),
+)
+THRESHOLD_NAMES = tuple(t.name for t in THRESHOLDS)
+MIN_BIDS_BY_LAW = THRESHOLDS[0].low
 
 
 def initial_policy(training):
-    """The values a procedure policy starts with: the law itself, or the training periods (switched off)."""
-    periods = TRAINING_PERIODS if training else {p.name: p.law for p in PERIODS}
-    return {**periods, "min_bids": MIN_BIDS_BY_LAW, "enabled": not training}
+    """The values a procedure policy starts with: the law (or the platform's default), or the training periods."""
+    periods = TRAINING_PERIODS if training else {p.name: p.law or p.default for p in PERIODS}
+    return {**periods, **{t.name: t.default for t in THRESHOLDS}, "enabled": not training}
 
 
 def span(amount, unit):
@@ -71,37 +97,48 @@ def span(amount, unit):
     return _("%(n)s days") % {"n": amount}
 
 
+def _whole(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def policy_problems(values, training):
     """What is wrong with a procedure policy: the law bounds every real procedure; training only needs sense."""
     errors = {}
     for period in PERIODS:
         value = values.get(period.name)
-        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_PERIOD:
+        if not _whole(value) or not 1 <= value <= MAX_PERIOD:
             errors[period.name] = _("Enter a whole number from 1 to %(max)d.") % {"max": MAX_PERIOD}
-        elif training:
+        elif training or period.law is None:
             continue
         elif period.bound == AT_LEAST and value < period.law:
             errors[period.name] = _("The law requires at least %(n)d days.") % {"n": period.law}
         elif period.bound == AT_MOST and value > period.law:
             errors[period.name] = _("The law allows at most %(n)d days.") % {"n": period.law}
-    min_bids = values.get("min_bids")
-    floor = 1 if training else MIN_BIDS_BY_LAW
-    if not isinstance(min_bids, int) or isinstance(min_bids, bool) or not floor <= min_bids <= 100:
-        errors["min_bids"] = _("Enter a whole number from %(low)d to %(high)d.") % {"low": floor, "high": 100}
+    for threshold in THRESHOLDS:
+        value, low = values.get(threshold.name), threshold.training_low if training else threshold.low
+        if not _whole(value) or not low <= value <= threshold.high:
+            errors[threshold.name] = _("Enter a whole number from %(low)d to %(high)d.") % {
+                "low": low, "high": threshold.high}
+        elif threshold.odd and value % 2 == 0:
+            errors[threshold.name] = _("Enter an odd number.")
     return errors
 
 
 @dataclass(frozen=True)
 class Policy:
-    """The statutory periods a tender runs under, as stored with it when it is published."""
+    """The statutory periods and thresholds a tender runs under, as stored with it when it is published."""
     procedure_type: str
     training: bool
     periods: dict
-    min_bids: int
+    thresholds: dict
 
     @property
     def unit(self):
         return MINUTES if self.training else DAYS
+
+    @property
+    def min_bids(self):
+        return self.thresholds["min_bids"]
 
     def delta(self, name, amount=None):
         amount = self.periods[name] if amount is None else amount
@@ -112,12 +149,16 @@ class Policy:
 
     def as_dict(self):
         return {"procedure_type": self.procedure_type, "training": self.training, "periods": dict(self.periods),
-                "min_bids": self.min_bids}
+                "thresholds": dict(self.thresholds)}
 
     @classmethod
     def from_dict(cls, data):
+        """A stored policy; values it predates (added to the policy later) read as the platform's starting ones."""
+        start = initial_policy(bool(data["training"]))
+        thresholds = data.get("thresholds") or {"min_bids": data.get("min_bids", start["min_bids"])}
         return cls(procedure_type=data["procedure_type"], training=bool(data["training"]),
-                   periods={p.name: int(data["periods"][p.name]) for p in PERIODS}, min_bids=int(data["min_bids"]))
+                   periods={p.name: int(data["periods"].get(p.name, start[p.name])) for p in PERIODS},
+                   thresholds={t.name: int(thresholds.get(t.name, start[t.name])) for t in THRESHOLDS})
 
 
 def chosen_periods(policy, values):

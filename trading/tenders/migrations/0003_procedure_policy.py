@@ -8,11 +8,13 @@ than the law now shows red to supervisors instead of green.
 from django.db import migrations, models
 
 LAW = dict(document_offer=5, bidding_period=20, clarification_cutoff=15, document_objection_cutoff=10,
-           candidate_notice=3, objection_answer=3, contract_signing=30, min_bids=3)
+           notice_after_report=3, candidate_notice=3, objection_answer=3, justification_answer=2,
+           contract_signing=30, min_bids=3, committee_size=5, sittings_per_entity=3, abnormal_price_percent=80)
 OF_PROJECT = {"works": "open_works", "goods": "open_goods", "services": "open_services", "land": "land_property",
               "property": "land_property"}
 PERIODS = ("document_offer", "bidding_period", "clarification_cutoff", "document_objection_cutoff",
-           "candidate_notice", "objection_answer", "contract_signing")
+           "notice_after_report", "candidate_notice", "objection_answer", "justification_answer", "contract_signing")
+THRESHOLDS = ("min_bids", "committee_size", "sittings_per_entity", "abnormal_price_percent")
 
 
 def backfill(apps, schema_editor):
@@ -24,7 +26,8 @@ def backfill(apps, schema_editor):
                 setattr(tender, name, None)
         if tender.status != "draft":
             tender.policy = {"procedure_type": tender.procedure_type, "training": False,
-                             "periods": {name: LAW[name] for name in PERIODS}, "min_bids": LAW["min_bids"]}
+                             "periods": {name: LAW[name] for name in PERIODS},
+                             "thresholds": {name: LAW[name] for name in THRESHOLDS}}
         tender.save(update_fields=["procedure_type", "bidding_period", "document_offer", "clarification_cutoff",
                                    "policy"])
 
@@ -49,10 +52,20 @@ class Migration(migrations.Migration):
                     verbose_name="changes of conditions at least ... before the deadline")),
                 ("document_objection_cutoff", models.PositiveIntegerField(
                     verbose_name="objections to the documents at least ... before the deadline")),
+                ("notice_after_report", models.PositiveIntegerField(
+                    default=3, verbose_name="candidate notice within ... of the evaluation report")),
                 ("candidate_notice", models.PositiveIntegerField(verbose_name="candidate notice shown at least")),
                 ("objection_answer", models.PositiveIntegerField(verbose_name="objections answered within")),
+                ("justification_answer", models.PositiveIntegerField(
+                    default=2, verbose_name="abnormally low price justified within")),
                 ("contract_signing", models.PositiveIntegerField(verbose_name="contract within ... of the award")),
-                ("min_bids", models.PositiveSmallIntegerField(verbose_name="minimum number of bids")),
+                ("min_bids", models.PositiveSmallIntegerField(verbose_name="minimum number of valid bids")),
+                ("committee_size", models.PositiveSmallIntegerField(
+                    default=5, verbose_name="evaluation committee members (odd)")),
+                ("sittings_per_entity", models.PositiveSmallIntegerField(
+                    default=3, verbose_name="sittings of one expert for one entity in 12 months, at most")),
+                ("abnormal_price_percent", models.PositiveSmallIntegerField(
+                    default=80, verbose_name="abnormally low below this share of the valid bids' mean (%)")),
                 ("updated_at", models.DateTimeField(auto_now=True, verbose_name="last changed")),
             ],
             options={"ordering": ["procedure_type"], "verbose_name": "procedure policy",
