@@ -6,4 +6,5 @@ urlpatterns = [
     path("token/", obtain_auth_token, name="api-token"),
     path("", include("trading.tenders.api")),
     path("", include("trading.bids.api")),
+    path("", include("trading.experts.api")),
 ]
