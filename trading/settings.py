@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "trading.bids.opening",
     "trading.realtime",
     "trading.experts",
+    "trading.evaluation",
     "trading.collusion",
 ]
 

@@ -1,0 +1,108 @@
+"""A tender after its opening, with a seated committee, ready for evaluation.
+
+    e = evaluating(prices=["980000.00", "1010000.50", "995500.00"], members=5)
+    e.sign_all()                                   # every member passes every bid
+    e.sheet(pass_all=True)                          # the data a member signs
+
+The opening runs through the real services (tests/opening/builders.py). The committee is made by
+creating experts.Committee and Seat rows directly: the experts app has no service or builder to seat a
+committee yet (tests/experts/builders.py has no `seated_committee`); switch to it once it has.
+"""
+import contextlib
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from trading.accounts.caller import Caller
+from trading.evaluation import services
+from trading.experts.models import Committee, Seat, SeatStatus
+from trading.tenders import clock
+
+from tests.bids.builders import submit
+from tests.factories import make_user
+from tests.opening import builders as opening
+from tests.opening.builders import ceremony, run_to
+
+
+def seated_committee(tender, experts=5, representative=False, status=SeatStatus.SEATED):
+    """Seat `experts` new expert users (and the entity's representative) on the tender's committee."""
+    now = clock.now()
+    members = [make_user("expert") for _ in range(experts)]
+    if representative:
+        members.append(make_user("entity", organisation=tender.project.entity))
+    committee = Committee.objects.create(tender=tender, size=len(members), seed="0" * 64, formed_at=now,
+                                         created_at=now, representative=members[-1] if representative else None)
+    for user in members:
+        Seat.objects.create(committee=committee, user=user, is_representative=user.role == "entity", status=status,
+                            drawn_at=now, declared_at=now)
+    return members
+
+
+@contextlib.contextmanager
+def _prices(prices):
+    saved = opening.PRICES
+    opening.PRICES = list(prices) if prices else saved
+    try:
+        yield
+    finally:
+        opening.PRICES = saved
+
+
+@dataclass
+class Evaluation:
+    ceremony: object
+    members: list
+    bids: list = field(default_factory=list)
+
+    @property
+    def tender(self):
+        return self.ceremony.tender
+
+    def call(self, user):
+        return Caller(user=user, ip="203.0.113.20", user_agent="pytest")
+
+    def sheet(self, reject=(), scores=None, reasons=None):
+        """A complete sheet: reject the bids in `reject` (non-responsive), pass the others with `scores`."""
+        reviews = []
+        for bid in self.bids:
+            if bid in reject:
+                reviews.append({"bid": bid.pk, "verdict": "reject", "ground": "non_responsive",
+                                "reason": "Bill of quantities incomplete."})
+            else:
+                reviews.append({"bid": bid.pk, "verdict": "pass", "reason": (reasons or {}).get(bid, ""),
+                                "scores": (scores or {}).get(bid, {})})
+        return {"reviews": reviews}
+
+    def sign(self, member, **sheet):
+        return services.submit_sheet(self.call(member), self.tender.pk, self.sheet(**sheet))
+
+    def sign_all(self, **sheet):
+        for member in self.members:
+            self.sign(member, **sheet)
+
+
+ATTACHMENT = ("method statement.txt", b"Method statement: two crews, night work on the ring road.")
+
+
+def _with_attachment(c):
+    """The first bidder replaces its bid, before the deadline, by one with an attachment."""
+    with clock.frozen_at(c.tender.deadline - dt.timedelta(minutes=2)):
+        c.bids[0] = submit(c.bidders[0], c.tender, price=opening.PRICES[0],
+                           attachments=[SimpleUploadedFile(*ATTACHMENT)]).bid
+
+
+def evaluating(prices=None, members=5, representative=False, n_bids=None, step="closed", attachment=False,
+               **tender_fields):
+    """A tender with `members` seated experts, its opening run to `step` (closed: in evaluation)."""
+    with _prices(prices):
+        c = ceremony(n_bids=n_bids or len(prices or opening.PRICES[:3]), **tender_fields)
+        if attachment:
+            _with_attachment(c)
+        run_to(c, step)
+    c.tender.refresh_from_db()
+    seated = seated_committee(c.tender, experts=members, representative=representative)
+    bids = sorted(c.bids, key=lambda b: b.pk)
+    for bid in bids:
+        bid.refresh_from_db()
+    return Evaluation(c, seated, bids)
