@@ -1,0 +1,13 @@
+import pytest
+
+from .builders import evaluation_tender
+
+
+@pytest.fixture(autouse=True)
+def _platform_key(settings, tmp_path):
+    settings.PLATFORM_SIGNING_KEY_FILE = tmp_path / "platform_signing.key"
+
+
+@pytest.fixture
+def tender(db):
+    return evaluation_tender()
