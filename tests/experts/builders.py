@@ -71,6 +71,29 @@ def seated_committee(tender, specialities=(Speciality.BUILDING,), representative
     return declare_all(draw(tender, specialities, representative))
 
 
+def with_committee_size(tender, size):
+    """Give the tender's stored policy another committee size (as if published under another policy)."""
+    from trading.tenders.models import Tender
+
+    policy = dict(tender.policy)
+    policy["thresholds"] = {**policy["thresholds"], "committee_size": size}
+    Tender.objects.filter(pk=tender.pk).update(policy=policy)
+    tender.refresh_from_db()
+    return tender
+
+
+def past_committee(tender, reference):
+    """An earlier committee of the same entity (on a bare tender row), to give experts past sittings."""
+    from trading.experts.models import Committee
+    from trading.tenders import clock
+    from trading.tenders.models import Tender
+
+    other = Tender.objects.create(project=tender.project, reference=reference, title="Past", ceiling_price=1,
+                                  evaluation_method="lowest_price", bid_security_amount=1,
+                                  procedure_type=tender.procedure_type)
+    return Committee.objects.create(tender=other, size=5, seed="past", created_at=clock.now())
+
+
 def candidates_published(tender):
     """The candidate notice is out (the evaluation app's step; here the lifecycle's one writer moves it)."""
     from trading.tenders.models import TenderStatus

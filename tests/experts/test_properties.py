@@ -16,9 +16,8 @@ from trading.bids.models import Bid
 from trading.experts import selectors
 from trading.experts.models import Committee, DeclaredRelation, ExpertStatus, RelationKind, Seat, SeatStatus
 from trading.tenders import clock
-from trading.tenders.models import Tender
 
-from .builders import draw, make_expert
+from .builders import draw, make_expert, past_committee
 
 pytestmark = pytest.mark.django_db
 SIZE, SITTINGS = 5, 3  # the default policy's committee size and sittings per entity
@@ -47,12 +46,7 @@ def world(tender):
     bidders = [bid.bidder for bid in Bid.objects.filter(tender=tender).select_related("bidder").order_by("id")]
     orgs = {"entity": tender.project.entity, "bidder0": bidders[0], "bidder1": bidders[1],
             **{f"other{i}": make_organisation(OrganisationKind.CONTRACTOR) for i in range(3)}}
-    past = []
-    for n in range(6):  # earlier committees of the same entity, to give experts sittings
-        other = Tender.objects.create(project=tender.project, reference=f"P-{n}", title="Past", ceiling_price=1,
-                                      evaluation_method="lowest_price", bid_security_amount=1,
-                                      procedure_type="open_works")
-        past.append(Committee.objects.create(tender=other, size=SIZE, seed="past", created_at=clock.now()))
+    past = [past_committee(tender, f"P-{n}") for n in range(6)]  # to give experts sittings for the same entity
     return tender, orgs, past
 
 

@@ -16,10 +16,9 @@ from trading.experts import selectors, services
 from trading.experts.models import (Committee, DeclaredRelation, DrawCommitment, ExpertStatus, RelationKind, Seat,
                                     SeatStatus, Speciality)
 from trading.tenders import clock
-from trading.tenders.models import Tender
 
-from .builders import (caller, declare_all, draw, entity_official, evaluation_tender, make_expert, make_pool,
-                       seated_committee)
+from .builders import (candidates_published, caller, declare_all, draw, entity_official, make_expert, make_pool,
+                       past_committee, seated_committee, with_committee_size)
 
 pytestmark = pytest.mark.django_db
 
@@ -67,10 +66,7 @@ def test_the_draw_seats_the_policy_number_from_the_committed_seed_and_records_ho
 
 
 def test_the_size_comes_from_the_tenders_stored_policy(tender):
-    policy = dict(tender.policy)
-    policy["thresholds"] = {**policy["thresholds"], "committee_size": 7}
-    Tender.objects.filter(pk=tender.pk).update(policy=policy)
-    tender.refresh_from_db()
+    with_committee_size(tender, 7)
     make_pool(8)
     assert draw(tender).seats.count() == 7
 
@@ -177,10 +173,7 @@ def test_a_representative_from_elsewhere_is_refused(tender, who):
 
 
 def test_no_seat_for_a_representative_when_experts_would_fall_below_two_thirds(tender):
-    policy = dict(tender.policy)
-    policy["thresholds"] = {**policy["thresholds"], "committee_size": 3}
-    Tender.objects.filter(pk=tender.pk).update(policy=policy)
-    tender.refresh_from_db()
+    with_committee_size(tender, 3)
     make_pool(4)
     # 2 experts of 3 seats is exactly two thirds: allowed.
     assert draw(tender, representative=make_user("entity", organisation=tender.project.entity)).seats.count() == 3
@@ -218,9 +211,7 @@ def test_conflicted_absent_and_overused_experts_are_never_drawn(tender):
     # An expert who sat three times (the policy's limit) for this entity in the last 12 months.
     frequent = make_expert()
     for n in range(3):
-        other = Tender.objects.create(project=tender.project, reference=f"PAST-{n}", title="Past", ceiling_price=1,
-                                      evaluation_method="lowest_price", bid_security_amount=1, procedure_type="open_works")
-        past = Committee.objects.create(tender=other, size=5, seed="s", created_at=clock.now())
+        past = past_committee(tender, f"PAST-{n}")
         Seat.objects.create(committee=past, user=frequent.user, expert=frequent, status=SeatStatus.SEATED,
                             drawn_at=clock.now() - dt.timedelta(days=100 * n))
     excluded.append(frequent)
@@ -234,9 +225,7 @@ def test_conflicted_absent_and_overused_experts_are_never_drawn(tender):
 def test_sittings_older_than_a_year_do_not_count(tender):
     expert = make_expert()
     for n in range(3):
-        other = Tender.objects.create(project=tender.project, reference=f"OLD-{n}", title="Old", ceiling_price=1,
-                                      evaluation_method="lowest_price", bid_security_amount=1, procedure_type="open_works")
-        past = Committee.objects.create(tender=other, size=5, seed="s", created_at=clock.now())
+        past = past_committee(tender, f"OLD-{n}")
         Seat.objects.create(committee=past, user=expert.user, expert=expert, status=SeatStatus.SEATED,
                             drawn_at=clock.now() - dt.timedelta(days=370 + n))
     assert expert.pk in selectors.eligible_pool(tender).ids
@@ -360,8 +349,6 @@ def test_the_representatives_seat_is_not_drawn_again(tender):
 
 
 def test_seats_change_only_during_evaluation(tender):
-    from .builders import candidates_published
-
     make_pool(6)
     committee = seated_committee(tender, pool=[])
     candidates_published(tender)

@@ -186,26 +186,25 @@ class DeclareView(APIView):
                                              data["statement"]))
 
 
-class DeclineView(APIView):
+class _GiveUpView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+    act = None
+
+    @extend_schema(request=ReasonSerializer, responses=SeatResultSerializer)
+    def post(self, request, seat_pk):
+        return _seat_result(self.act(Caller.from_request(request), seat_pk, _valid(ReasonSerializer, request)["reason"]))
+
+
+class DeclineView(_GiveUpView):
     """A drawn expert declines (or the entity records the decline); the seat is drawn again."""
 
-    permission_classes = [permissions.IsAuthenticated]
-
-    @extend_schema(request=ReasonSerializer, responses=SeatResultSerializer)
-    def post(self, request, seat_pk):
-        return _seat_result(services.decline_seat(Caller.from_request(request), seat_pk,
-                                                  _valid(ReasonSerializer, request)["reason"]))
+    act = staticmethod(services.decline_seat)
 
 
-class AbsentView(APIView):
+class AbsentView(_GiveUpView):
     """An expert cannot attend (said by them or recorded by the entity); the seat is drawn again."""
 
-    permission_classes = [permissions.IsAuthenticated]
-
-    @extend_schema(request=ReasonSerializer, responses=SeatResultSerializer)
-    def post(self, request, seat_pk):
-        return _seat_result(services.record_absence(Caller.from_request(request), seat_pk,
-                                                    _valid(ReasonSerializer, request)["reason"]))
+    act = staticmethod(services.record_absence)
 
 
 class ProfileView(APIView):

@@ -68,18 +68,24 @@ def _day(errors, name, value):
     return value
 
 
-def _in_order(errors, first_name, first, last_name, last):
+def _in_order(errors, first_label, first, last_field, last):
     if first and last and last < first:
-        errors[last_name] = _("This date is before the %(field)s date.") % {"field": first_name}
+        errors[last_field] = _("This date is before the %(field)s date.") % {"field": first_label}
+
+
+def _span(errors, first_label, first_field, first, last_field, last):
+    """Two optional dates, the second not before the first."""
+    first, last = _day(errors, first_field, first), _day(errors, last_field, last)
+    _in_order(errors, first_label, first, last_field, last)
+    return first, last
 
 
 def update_availability(caller, on_leave_from, on_leave_until):
     """The expert says when they are on leave (both empty: available)."""
     profile = selectors.profile_for(caller.user)
     errors = {}
-    on_leave_from = _day(errors, "on_leave_from", on_leave_from)
-    on_leave_until = _day(errors, "on_leave_until", on_leave_until)
-    _in_order(errors, _("leave start"), on_leave_from, "on_leave_until", on_leave_until)
+    on_leave_from, on_leave_until = _span(errors, _("leave start"), "on_leave_from", on_leave_from,
+                                          "on_leave_until", on_leave_until)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -100,9 +106,7 @@ def declare_relation(caller, credit_code, kind, since=None, until=None):
     if organisation is None and "credit_code" not in errors:
         errors["credit_code"] = _("No organisation with this unified social credit code is registered on the platform.")
     kind = rules.choice(errors, "kind", kind, RelationKind)
-    since = _day(errors, "since", since)
-    until = _day(errors, "until", until)
-    _in_order(errors, _("since"), since, "until", until)
+    since, until = _span(errors, _("since"), "since", since, "until", until)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

@@ -51,36 +51,33 @@ def profile(request):
     return _profile_page(request)
 
 
-@login_required
-@require_POST
-def availability(request):
+def _profile_form(request, form_class, act, done, slot):
+    """Post one of the profile page's forms to its service; on a refusal show the page with the form's errors."""
     authorize(request.user, "expert.declare")
-    form = AvailabilityForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            services.update_availability(Caller.from_request(request), **form.cleaned_data)
+            act(Caller.from_request(request), **form.cleaned_data)
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, _("Your availability was saved."))
+            messages.success(request, done)
             return redirect("experts:profile")
-    return _profile_page(request, availability=form)
+    return _profile_page(request, **{slot: form})
+
+
+@login_required
+@require_POST
+def availability(request):
+    return _profile_form(request, AvailabilityForm, services.update_availability,
+                         _("Your availability was saved."), "availability")
 
 
 @login_required
 @require_POST
 def relation_add(request):
-    authorize(request.user, "expert.declare")
-    form = RelationForm(request.POST)
-    if form.is_valid():
-        try:
-            services.declare_relation(Caller.from_request(request), **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Your declaration was recorded."))
-            return redirect("experts:profile")
-    return _profile_page(request, relation=form)
+    return _profile_form(request, RelationForm, services.declare_relation, _("Your declaration was recorded."),
+                         "relation")
 
 
 @login_required
