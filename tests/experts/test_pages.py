@@ -161,3 +161,16 @@ def test_the_command_verifies_a_committee_and_finds_a_forged_draw(tender, capsys
         call_command("committee", "verify", str(tender.pk))
     with pytest.raises(CommandError, match="No such tender"):
         call_command("committee", "verify", "999999")
+
+
+def test_the_committee_pages_speak_chinese(client, tender):
+    make_pool(6)
+    committee = draw(tender)
+    client.cookies["django_language"] = "zh-hans"
+    client.force_login(entity_official(tender))
+    page = client.get(reverse("experts:committee", args=[tender.pk])).content.decode()
+    for words in ("评标委员会", "抽取承诺", "已抽中，待声明", "评标委员会成员名单在中标候选人公示前保密", "登记缺席"):
+        assert words in page, words
+    client.force_login(committee.seats.first().user)
+    page = client.get(reverse("experts:dashboard")).content.decode()
+    assert "待签署的声明" in page and "本人与本项目招标人及任何投标人均无利害关系" in page
