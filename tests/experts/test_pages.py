@@ -174,3 +174,20 @@ def test_the_committee_pages_speak_chinese(client, tender):
     client.force_login(committee.seats.first().user)
     page = client.get(reverse("experts:dashboard")).content.decode()
     assert "待签署的声明" in page and "本人与本项目招标人及任何投标人均无利害关系" in page
+
+
+@pytest.mark.parametrize("role, link", [("expert", "experts:profile"), ("expert", "experts:dashboard"),
+                                        ("entity", "experts:committees"), ("supervisor", "experts:committees"),
+                                        ("discipline", "experts:committees")])
+def test_the_account_profile_links_to_the_experts_pages_that_open_for_the_role(client, role, link):
+    client.force_login(make_user(role))
+    page = client.get(reverse("accounts:profile")).content.decode()
+    assert f'href="{reverse(link)}"' in page
+    assert client.get(reverse(link)).status_code == 200
+
+
+@pytest.mark.parametrize("role", ["contractor", "admin"])
+def test_other_roles_get_no_experts_links(client, role):
+    client.force_login(make_user(role))
+    page = client.get(reverse("accounts:profile")).content.decode()
+    assert "/experts/" not in page
