@@ -60,7 +60,8 @@ def build(spec, orgs, past, today, now):
     if name == "bidder0-name":
         name = f" {orgs['bidder0'].name.upper()}"
     expert = make_expert(specialities=sorted(spec["specialities"]), status=spec["status"],
-                         employer=orgs.get(spec["employer"]), employer_name=name, **leave)
+                         employer=orgs.get(spec["employer"]), employer_name=None if spec["employer"] else name,
+                         **leave)
     if spec["relation"]:
         org, days_ago = spec["relation"]
         DeclaredRelation.objects.create(expert=expert, organisation=orgs[org], kind=RelationKind.RELATED,

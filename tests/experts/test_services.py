@@ -222,6 +222,14 @@ def test_conflicted_absent_and_overused_experts_are_never_drawn(tender):
     assert len(drawn & {eligible[3].pk, excluded[8].pk}) == 1 and len(drawn & {eligible[4].pk, excluded[9].pk}) == 1
 
 
+def test_a_registered_employer_and_the_same_name_typed_are_one_employer(tender):
+    university = make_organisation(OrganisationKind.AUTHORITY, name="Tongji University")
+    registered, typed, other = (make_expert(employer=university), make_expert(employer_name=" tongji UNIVERSITY"),
+                                make_expert())
+    groups = selectors.eligible_pool(tender).employer_of()
+    assert groups[registered.pk] == groups[typed.pk] == min(registered.pk, typed.pk) != groups[other.pk]
+
+
 def test_sittings_older_than_a_year_do_not_count(tender):
     expert = make_expert()
     for n in range(3):

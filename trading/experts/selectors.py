@@ -96,12 +96,20 @@ def _name_key(name):
     return " ".join((name or "").split()).casefold()
 
 
-def employer_key(profile):
-    """Experts with the same key work for one employer: the registered organisation, else the declared name."""
-    if profile.employer_id:
-        return ("organisation", profile.employer_id)
-    name = _name_key(profile.employer_name)
-    return ("name", name) if name else ("expert", profile.pk)
+def organisation_keys(organisation):
+    return {("organisation", organisation.pk), ("name", _name_key(organisation.name))}
+
+
+def employer_keys(profile):
+    """What identifies the expert's employer: the registered organisation and its name, and the declared name.
+
+    Two experts work for one employer when they share any key (so "Tongji University" typed by one and
+    registered for the other is one employer).
+    """
+    keys = organisation_keys(profile.employer) if profile.employer_id else set()
+    if _name_key(profile.employer_name):
+        keys.add(("name", _name_key(profile.employer_name)))
+    return keys or {("expert", profile.pk)}
 
 
 def conflicted_organisations(tender):
@@ -137,11 +145,25 @@ class Pool:
         return {i: [s for s in required if s in (p.specialities or [])] for i, p in self.experts.items()}
 
     def employer_of(self):
-        """id -> the smallest eligible id of the same employer (a key that names nobody)."""
-        first = {}
+        """id -> the smallest eligible id of the same employer (a key that names nobody); see employer_keys."""
+        group = {}  # union-find over the experts sharing a key
+        owner = {}
+
+        def root(i):
+            while group[i] != i:
+                group[i] = group[group[i]]
+                i = group[i]
+            return i
+
         for expert_id in self.ids:
-            first.setdefault(employer_key(self.experts[expert_id]), expert_id)
-        return {i: first[employer_key(p)] for i, p in self.experts.items()}
+            group[expert_id] = expert_id
+            for key in employer_keys(self.experts[expert_id]):
+                if key in owner:
+                    a, b = root(owner[key]), root(expert_id)
+                    group[max(a, b)] = min(a, b)
+                else:
+                    owner[key] = expert_id
+        return {i: root(i) for i in self.ids}
 
     def summary(self, required):
         """What the audit entry keeps so that anyone can re-run the draw: [id, employer, specialities] by id."""
@@ -150,24 +172,31 @@ class Pool:
 
 
 def eligible_pool(tender, committee=None, now=None):
-    """The experts who may be drawn for this tender's committee now (see the exclusions below)."""
+    """The experts who may be drawn for this tender's committee now.
+
+    Left out: experts not active (or whose account is not); on leave today; employed by the entity, its
+    agency or a bidder (registered employer or declared name), or related to one by a declaration that
+    has not ended or ended less than three years ago; those who sat for this entity as often as the
+    policy allows in the last 12 months; anyone already drawn for this committee (whatever they
+    answered); and, on a redraw, colleagues of an expert holding a seat.
+    """
     now = now or clock.now()
     today = timezone.localdate(now)
     conflicted = conflicted_organisations(tender)
-    conflicted_names = {_name_key(n) for n in Organisation.objects.filter(pk__in=conflicted).values_list("name", flat=True)}
+    conflicted_keys = set().union(*(organisation_keys(o) for o in Organisation.objects.filter(pk__in=conflicted)))
     related = DeclaredRelation.objects.filter(organisation_id__in=conflicted).filter(
         Q(until__isnull=True) | Q(until__gte=years_before(today, RELATION_YEARS))).values("expert_id")
     candidates = (ExpertProfile.objects.filter(status=ExpertStatus.ACTIVE, user__is_active=True, user__role=Role.EXPERT)
                   .exclude(employer_id__in=conflicted).exclude(pk__in=related)
                   .exclude(pk__in=frequent_experts(tender, now, committee)))
-    taken_employers = set()
+    taken = set()
     if committee is not None:
         candidates = candidates.exclude(pk__in=committee.seats.filter(expert__isnull=False).values("expert_id"))
-        taken_employers = {employer_key(seat.expert) for seat in
-                           committee.seats.filter(status__in=ACTIVE_SEATS, expert__isnull=False).select_related("expert")}
-    experts = {p.pk: p for p in candidates.select_related("user")
-               if not on_leave(p, today) and employer_key(p) not in taken_employers
-               and not (p.employer_id is None and _name_key(p.employer_name) in conflicted_names)}
+        for seat in committee.seats.filter(status__in=ACTIVE_SEATS, expert__isnull=False).select_related(
+                "expert__employer"):
+            taken |= employer_keys(seat.expert)
+    experts = {p.pk: p for p in candidates.select_related("user", "employer")
+               if not on_leave(p, today) and not employer_keys(p) & (conflicted_keys | taken)}
     return Pool(experts)
 
 
