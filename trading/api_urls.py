@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("trading.tenders.api")),
     path("", include("trading.bids.api")),
     path("", include("trading.experts.api")),
+    path("", include("trading.evaluation.api")),
 ]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("opening/", include("trading.realtime.urls")),
     path("collusion/", include("trading.collusion.urls")),
     path("experts/", include("trading.experts.urls")),
+    path("evaluation/", include("trading.evaluation.urls")),
     path("api/", include("trading.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -102,7 +102,7 @@ def evaluating(prices=None, members=5, representative=False, n_bids=None, step="
         run_to(c, step)
     c.tender.refresh_from_db()
     seated = seated_committee(c.tender, experts=members, representative=representative)
-    bids = sorted(c.bids, key=lambda b: b.pk)
+    bids = list(c.bids)  # in the bidders' order: bids[i] is bidders[i]'s, at prices[i]
     for bid in bids:
         bid.refresh_from_db()
     return Evaluation(c, seated, bids)

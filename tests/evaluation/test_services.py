@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from trading.audit.models import AuditEntry
-from trading.bids.models import Bid, BidAttachment
+from trading.bids.models import Bid
 from trading.collusion.adapters import DatabaseBids
 from trading.evaluation import selectors, services
 from trading.evaluation.models import Justification, Report, Review, Sheet
@@ -461,7 +461,7 @@ def test_a_member_who_signed_asks_nothing_more():
 
 def test_members_open_the_attachments_of_their_tender_only():
     e = evaluating(attachment=True)
-    attachment = BidAttachment.objects.get(bid__tender=e.tender)
+    attachment = e.bids[0].attachments.get()
     opened = services.open_bid_attachment(e.call(e.members[0]), attachment.pk)
     assert (opened.name, opened.data) == ATTACHMENT
     assert AuditEntry.objects.filter(action="evaluation.open_attachment").count() == 1

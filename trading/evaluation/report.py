@@ -92,12 +92,12 @@ def _ranking(facts, rows, votes_by_bid):
 
 
 def build_body(facts, seats, sheets, numbers, min_valid, opening_signature, now):
-    """The report from the facts, the seated members' signed sheets (member id -> Sheet) and the seat numbers."""
+    """The report from the facts, the seated members' signed sheets and seat numbers (both by member id)."""
     tender = facts.tender
     votes_by_bid = {f.bid.pk: [] for f in facts.bids}
     for seat in seats:
         for review in sheets[seat.user_id].reviews.all():
-            votes_by_bid.setdefault(review.bid_id, []).append((numbers[seat.pk], review))
+            votes_by_bid.setdefault(review.bid_id, []).append((numbers[seat.user_id], review))
     rows = {f.bid.pk: _bid_row(f, votes_by_bid[f.bid.pk]) for f in facts.bids}
     valid = sum(row["passed"] for row in rows.values())
     failed = valid < min_valid
@@ -113,7 +113,7 @@ def build_body(facts, seats, sheets, numbers, min_valid, opening_signature, now)
                   "abnormal_price_percent": facts.percent,
                   "abnormal_threshold": _money(scoring.cents(facts.threshold)) if facts.threshold else None,
                   "min_valid_bids": min_valid},
-        "committee": [{"seat": numbers[s.pk], "representative": s.is_representative,
+        "committee": [{"seat": numbers[s.user_id], "representative": s.is_representative,
                        "signed_at": _iso(sheets[s.user_id].submitted_at), "sheet_sha256": sheets[s.user_id].digest}
                       for s in seats],
         "bids": [rows[f.bid.pk] for f in facts.bids],
@@ -131,8 +131,12 @@ def verify_report(body, signature, public_key_hex):
 
 # --- for readers ----------------------------------------------------------------------------
 
-def readable_report(body):
-    """A copy of a report body with a label beside every stored code, and the dissent by member."""
+def readable_report(body, names=None):
+    """A copy of a report body with a label beside every stored code, the dissent by member, and the members'
+    names by seat where `names` (seat -> name) gives them."""
+    names = names or {}
+    scored = body["tender"]["evaluation_method"] == EvaluationMethod.SCORING
+    criteria = [c for c in body["tender"]["scoring_weights"] if c != scoring.PRICE] if scored else []
     bids = [{**b, "ground_label": label(Ground, b["ground"]) if b["ground"] else "",
              "automatic_label": str(AUTOMATIC.get(b["automatic"], "")),
              "reviews": [{**r, "verdict_label": label(Verdict, r["verdict"]),
@@ -141,15 +145,16 @@ def readable_report(body):
                  **b["justification"],
                  "outcome_label": str(JUSTIFICATION_OUTCOMES.get(b["justification"]["outcome"], ""))}}
             for b in body["bids"]]
-    scored = body["tender"]["evaluation_method"] == EvaluationMethod.SCORING
     dissent = {}
     for b in bids:
         for seat in b["dissent"]:
             dissent.setdefault(seat, []).append(b)
-    return {**body, "bids": bids, "outcome_label": label(Outcome, body["outcome"]),
+    ranking = [{**r, "scored": [{"criterion": c, "score": r["criteria"].get(c), "members": r["member_scores"].get(c, [])}
+                                for c in criteria]} for r in body["ranking"]]
+    return {**body, "bids": bids, "ranking": ranking, "outcome_label": label(Outcome, body["outcome"]),
             "method_label": label(EvaluationMethod, body["tender"]["evaluation_method"]),
-            "dissent": sorted(dissent.items()), "scoring": scored,
-            "criteria": [c for c in body["tender"]["scoring_weights"] if c != scoring.PRICE] if scored else []}
+            "dissent": sorted(dissent.items()), "scoring": scored, "criteria": criteria,
+            "committee": [{**m, "name": names.get(m["seat"], "")} for m in body["committee"]]}
 
 
 def render_pdf(body):

@@ -32,9 +32,10 @@ PUBLIC_AFTER = {TenderStatus.AWARDED, TenderStatus.COMPLETE}
 # --- the committee -----------------------------------------------------------------------
 
 def seat_numbers(tender):
-    """Seat id -> the seat's number (1, 2, ... in the committee's order), as the experts app numbers them."""
+    """Member (user id) -> their seat's number (1, 2, ... in the committee's order), as the experts app numbers
+    seats: the name the evaluation gives a member (one seat per person and committee)."""
     committee = committee_of(tender)
-    return {row.seat.pk: row.number for row in seat_rows(committee, names=False)} if committee else {}
+    return {row.seat.user_id: row.number for row in seat_rows(committee, names=False)} if committee else {}
 
 
 def seat_names(user, tender):
@@ -144,7 +145,7 @@ def min_valid_bids(tender):
 # --- sheets --------------------------------------------------------------------------------
 
 def own_sheet(user, tender):
-    return Sheet.objects.filter(tender=tender, member=user).prefetch_related("reviews").first()
+    return Sheet.objects.filter(tender=tender, member=user).prefetch_related("reviews__bid__bidder").first()
 
 
 def sheet_content(sheet):
@@ -159,12 +160,7 @@ def others_sheets(user, tender):
     if mine is None or not mine.submitted:
         raise PermissionDenied(_("You see the other members' sheets once you have signed your own."))
     return (Sheet.objects.filter(tender=tender, submitted_at__isnull=False).exclude(member=user)
-            .prefetch_related("reviews").order_by("submitted_at", "id"))
-
-
-def numbered_seat(user, tender):
-    seat = seat_of(user, tender)
-    return seat_numbers(tender).get(seat.pk) if seat else None
+            .prefetch_related("reviews__bid__bidder").order_by("submitted_at", "id"))
 
 
 # --- progress and the report ---------------------------------------------------------------
@@ -183,11 +179,15 @@ def progress(user, tender):
     numbers = seat_numbers(tender)
     signed = dict(Sheet.objects.filter(tender=tender, submitted_at__isnull=False)
                   .values_list("member_id", "submitted_at"))
-    return [Progress(numbers[s.pk], s.is_representative, signed.get(s.user_id)) for s in seated(tender)]
+    return [Progress(numbers[s.user_id], s.is_representative, signed.get(s.user_id)) for s in seated(tender)]
+
+
+def signed_report(tender):
+    return Report.objects.filter(tender=tender).first()
 
 
 def report_of(tender):
-    found = Report.objects.filter(tender=tender).first()
+    found = signed_report(tender)
     if found is None:
         raise Http404(_("The evaluation report has not been signed yet."))
     return found
