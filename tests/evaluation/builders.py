@@ -1,12 +1,12 @@
 """A tender after its opening, with a seated committee, ready for evaluation.
 
-    e = evaluating(prices=["980000.00", "1010000.50", "995500.00"], members=5)
+    e = evaluating(prices=["980000.00", "1010000.50", "995500.00"])
     e.sign_all()                                   # every member passes every bid
-    e.sheet(pass_all=True)                          # the data a member signs
+    e.sign(e.members[0], reject=[e.bids[0]])       # one member's sheet
 
-The opening runs through the real services (tests/opening/builders.py). The committee is made by
-creating experts.Committee and Seat rows directly: the experts app has no service or builder to seat a
-committee yet (tests/experts/builders.py has no `seated_committee`); switch to it once it has.
+The opening runs through the real services (tests/opening/builders.py), and the committee is drawn and
+seated through the experts app's (tests/experts/builders.seated_committee): the policy's five members,
+or four experts and the entity's representative.
 """
 import contextlib
 import datetime as dt
@@ -20,22 +20,20 @@ from trading.experts.models import Committee, Seat, SeatStatus
 from trading.tenders import clock
 
 from tests.bids.builders import submit
+from tests.experts.builders import seated_committee
 from tests.factories import make_user
 from tests.opening import builders as opening
 from tests.opening.builders import ceremony, run_to
 
 
-def seated_committee(tender, experts=5, representative=False, status=SeatStatus.SEATED):
-    """Seat `experts` new expert users (and the entity's representative) on the tender's committee."""
+def seat_directly(tender, experts=1):
+    """Seat experts by writing Committee and Seat rows, for what the experts app never allows: a committee
+    before the opening record is signed (its draw refuses), to test the evaluation's own guard."""
     now = clock.now()
     members = [make_user("expert") for _ in range(experts)]
-    if representative:
-        members.append(make_user("entity", organisation=tender.project.entity))
-    committee = Committee.objects.create(tender=tender, size=len(members), seed="0" * 64, formed_at=now,
-                                         created_at=now, representative=members[-1] if representative else None)
+    committee = Committee.objects.create(tender=tender, size=experts, seed="0" * 64, formed_at=now, created_at=now)
     for user in members:
-        Seat.objects.create(committee=committee, user=user, is_representative=user.role == "entity", status=status,
-                            drawn_at=now, declared_at=now)
+        Seat.objects.create(committee=committee, user=user, status=SeatStatus.SEATED, drawn_at=now, declared_at=now)
     return members
 
 
@@ -58,6 +56,10 @@ class Evaluation:
     @property
     def tender(self):
         return self.ceremony.tender
+
+    @property
+    def representative(self):
+        return next((m for m in self.members if m.role == "entity"), None)
 
     def call(self, user):
         return Caller(user=user, ip="203.0.113.20", user_agent="pytest")
@@ -92,17 +94,27 @@ def _with_attachment(c):
                            attachments=[SimpleUploadedFile(*ATTACHMENT)]).bid
 
 
-def evaluating(prices=None, members=5, representative=False, n_bids=None, step="closed", attachment=False,
-               **tender_fields):
-    """A tender with `members` seated experts, its opening run to `step` (closed: in evaluation)."""
+def evaluating(prices=None, representative=False, n_bids=None, step="closed", attachment=False, **tender_fields):
+    """A tender with its opening run to `step` and a seated committee (closed: in evaluation, drawn by the
+    experts app; before that, one expert seated directly)."""
     with _prices(prices):
         c = ceremony(n_bids=n_bids or len(prices or opening.PRICES[:3]), **tender_fields)
         if attachment:
             _with_attachment(c)
         run_to(c, step)
     c.tender.refresh_from_db()
-    seated = seated_committee(c.tender, experts=members, representative=representative)
+    if step == "closed":
+        official = make_user("entity", organisation=c.tender.project.entity) if representative else None
+        committee = seated_committee(c.tender, representative=official)
+        seated = [s.user for s in committee.seats.filter(status=SeatStatus.SEATED).order_by("draw_round", "id")]
+    else:
+        seated = seat_directly(c.tender)
     bids = list(c.bids)  # in the bidders' order: bids[i] is bidders[i]'s, at prices[i]
     for bid in bids:
         bid.refresh_from_db()
     return Evaluation(c, seated, bids)
+
+
+def only_other(other, e):
+    """A member of the other evaluation who does not also sit on e's committee (both draw from one pool)."""
+    return next(m for m in other.members if m not in e.members)

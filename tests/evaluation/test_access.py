@@ -11,7 +11,7 @@ from trading.evaluation import services
 from trading.tenders.models import TenderStatus
 from trading.tenders.moves import move_tender
 
-from tests.evaluation.builders import evaluating
+from tests.evaluation.builders import evaluating, only_other
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -25,21 +25,21 @@ SECRET_REASON = "Seal missing on page 7 of the bid letter"
 
 @pytest.fixture
 def world():
-    e = evaluating(prices=["980000.00", "1010000.50", "995500.00", "600000.00"], members=2, representative=True,
+    e = evaluating(prices=["980000.00", "1010000.50", "995500.00", "600000.00"], representative=True,
                    attachment=True)
-    other = evaluating(members=1)
+    other = evaluating()
     people = {
-        "member": e.members[0], "representative": e.members[-1], "other_member": other.members[0],
+        "member": e.members[1], "representative": e.representative, "other_member": only_other(other, e),
         "expert": make_user("expert"), "entity": e.ceremony.host, "other_entity": make_user("entity"),
         "supervisor": make_user("supervisor"), "discipline": make_user("discipline"), "admin": make_user("admin"),
         "bidder": e.ceremony.bidders[3], "contractor": make_user("contractor"),
     }
     low = e.bids[3]
-    query = services.ask_justification(e.call(e.members[0]), low.pk, "Explain the asphalt price.")
+    query = services.ask_justification(e.call(people["member"]), low.pk, "Explain the asphalt price.")
     data = e.sheet(reject=[low])
     data["reviews"][0] = {"bid": e.bids[0].pk, "verdict": "reject", "ground": "signature_seal",
                           "reason": SECRET_REASON}
-    services.save_sheet(e.call(e.members[0]), e.tender.pk, data)  # a draft nobody else may read
+    services.save_sheet(e.call(people["member"]), e.tender.pk, data)  # a draft nobody else may read
     return {"e": e, "people": people, "query": query, "low": low, "data": data}
 
 
@@ -128,7 +128,7 @@ def test_the_draft_secret_stays_with_its_author(world):
 
 
 def test_an_expert_sees_the_bids_only_after_the_opening_record():
-    early = evaluating(step="confirming", members=1)
+    early = evaluating(step="confirming")
     client = Client()
     client.force_login(early.members[0])
     response = client.get(reverse("evaluation:workspace", args=[early.tender.pk]))

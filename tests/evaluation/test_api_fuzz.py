@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def evaluation_api():
-    e = evaluating(prices=["980000.00", "1010000.00", "995000.00", "600000.00"], members=3,
+    e = evaluating(prices=["980000.00", "1010000.00", "995000.00", "600000.00"],
                    evaluation_method="scoring", scoring_weights={"price": 60, "technical": 40})
     services.ask_justification(e.call(e.members[0]), e.bids[3].pk, "Explain.")
     # As Django's test client does: the test's transaction must survive the end of each request.

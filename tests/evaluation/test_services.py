@@ -12,11 +12,12 @@ from trading.collusion.adapters import DatabaseBids
 from trading.evaluation import selectors, services
 from trading.evaluation.models import Justification, Report, Review, Sheet
 from trading.evaluation.report import readable_report, verify_report
+from trading.experts import services as experts_services
 from trading.experts.models import Seat
 from trading.tenders import clock
 from trading.tenders.models import TenderStatus
 
-from tests.evaluation.builders import ATTACHMENT, evaluating
+from tests.evaluation.builders import ATTACHMENT, evaluating, only_other
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -160,19 +161,27 @@ def test_a_ranked_report_does_not_fail_the_procedure():
 
 
 def test_the_representative_sits_with_the_experts():
-    e = evaluating(members=4, representative=True)
-    assert e.members[-1].role == "entity"
+    e = evaluating(representative=True)
+    assert len(e.members) == 5 and e.members[0] == e.representative and e.representative.role == "entity"
     e.sign_all()
     body = Report.objects.get(tender=e.tender).body
-    assert [m["representative"] for m in body["committee"]] == [False] * 4 + [True]
+    assert [m["representative"] for m in body["committee"]] == [True] + [False] * 4
 
 
 def test_no_report_while_a_seat_of_the_committee_is_empty():
-    e = evaluating(members=3)
-    e.tender.committee.size = 5  # two seats still to fill (declined, being drawn again)
-    e.tender.committee.save()
+    e = evaluating()
+    seat = Seat.objects.get(user=e.members[4], committee__tender=e.tender)
+    vacated = experts_services.record_absence(e.call(e.ceremony.host), seat.pk, "Taken ill.")
+    [replacement] = vacated.new_seats  # drawn again, not yet seated
+    with pytest.raises(PermissionDenied):
+        e.sign(e.members[4])
+    e.members = e.members[:4]
     e.sign_all()
     assert not Report.objects.filter(tender=e.tender).exists()
+    experts_services.declare(e.call(replacement.user), replacement.pk, False)
+    e.sign(replacement.user)
+    body = Report.objects.get(tender=e.tender).body
+    assert [m["seat"] for m in body["committee"]] == [1, 2, 3, 4, 6]  # seat 5 is the absent expert's
 
 
 # --- drafts and signing ---------------------------------------------------------------------
@@ -279,11 +288,11 @@ def test_an_expert_off_the_committee_is_refused_and_nothing_is_written():
 
 def test_a_member_of_another_tender_is_refused():
     e = evaluating()
-    other = evaluating()
+    stranger = only_other(evaluating(), e)
     with pytest.raises(PermissionDenied):
-        services.submit_sheet(e.call(other.members[0]), e.tender.pk, e.sheet())
+        services.submit_sheet(e.call(stranger), e.tender.pk, e.sheet())
     with pytest.raises(PermissionDenied):
-        selectors.require_member(other.members[0], e.tender)
+        selectors.require_member(stranger, e.tender)
     assert not Sheet.objects.filter(tender=e.tender).exists()
 
 
