@@ -13,6 +13,8 @@ from trading.tenders.moves import move_tender
 
 from tests.evaluation.builders import evaluating, only_other
 from tests.factories import make_user
+from tests.security.test_object_access import body as text
+from tests.security.test_object_access import refused
 
 pytestmark = pytest.mark.django_db
 
@@ -53,18 +55,6 @@ def client_for(world, role, api=False):
     else:
         client.force_login(user)
     return client
-
-
-def refused(response):
-    if response.status_code in (401, 403, 404, 405):
-        return True
-    return response.status_code == 302 and reverse("accounts:login") in response["Location"]
-
-
-def text(response):
-    if getattr(response, "streaming", False):
-        return b"".join(response.streaming_content).decode("utf-8", "replace")
-    return response.content.decode("utf-8", "replace")
 
 
 def check(world, targets):
