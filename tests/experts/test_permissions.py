@@ -173,3 +173,30 @@ def test_the_audit_log_names_no_member_before_the_candidate_notice(world, role):
     candidates_published(world["tender"])
     page = client_as(reader).get(reverse("audit:log")).content.decode()
     assert "experts.draw_committee" in page and all(f">{u}<" in page for u in usernames)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_the_owning_entity_draws_vacant_seats_and_only_experts_keep_a_profile(world, role):
+    user, tender = world["people"][role], world["tender"]
+    fill = api_as(user).post(f"/api/committees/{tender.pk}/fill/")
+    # The entity's officials are let through to the service, which finds every seat taken.
+    assert fill.status_code == (400 if role in ("entity", "entity_colleague", "representative") else 403)
+    for url, body in (("/api/expert-profile/relations/", {"credit_code": "91330100NOTHERE000", "kind": "employed"}),
+                      ("/api/expert-profile/relations/1/end/", {"until": "2024-01-01"})):
+        status = api_as(user).post(url, body, content_type="application/json").status_code
+        expected = (403,) if role not in ("seated_expert", "other_expert") else (400, 404)
+        assert status in expected, (url, status)
+    patch = api_as(user).patch("/api/expert-profile/", {"on_leave_from": "2030-01-01"}, content_type="application/json")
+    assert patch.status_code == (200 if role in ("seated_expert", "other_expert") else 403)
+    for name, body in (("experts:availability", {"on_leave_from": "2030-02-01", "on_leave_until": "2030-01-01"}),
+                       ("experts:relation_add", {"kind": "x"})):
+        status = client_as(user).post(reverse(name), body).status_code
+        assert status == (302 if user is None else 200 if role in ("seated_expert", "other_expert") else 403), name
+
+
+def test_the_api_schema_documents_the_committee_endpoints(client):
+    schema = client.get("/api/schema/?format=json").json()
+    for path in ("/api/committees/{tender_pk}/", "/api/committees/{tender_pk}/draw/", "/api/committees/{tender_pk}/fill/",
+                 "/api/seats/", "/api/seats/{seat_pk}/declare/", "/api/seats/{seat_pk}/decline/",
+                 "/api/seats/{seat_pk}/absent/", "/api/expert-profile/", "/api/expert-profile/relations/"):
+        assert path in schema["paths"], path
