@@ -32,8 +32,8 @@ MAX_REASON = 500
 
 
 @dataclass
-class Vacated:
-    """A seat given up, and the redraw that followed: the new seats, or why none could be drawn yet."""
+class SeatOutcome:
+    """What became of a seat; when it was given up, the seats drawn in its place, or why none could be drawn yet."""
 
     seat: Seat
     new_seats: list = field(default_factory=list)
@@ -340,7 +340,7 @@ def declare(caller, seat_id, conflict, statement=""):
         formed = _maybe_form(seat.committee, now)
         record(caller, "experts.declare_no_conflict", seat.committee, embargo=selectors.embargo_key(seat.committee.tender),
                seat=seat.pk, expert=seat.expert_id, formed=formed)
-    return Vacated(seat)
+    return SeatOutcome(seat)
 
 
 def decline_seat(caller, seat_id, reason):
@@ -381,7 +381,7 @@ def _vacate(caller, seat, status, reason, action):
            expert=seat.expert_id, status=status, reason=reason)
     try:
         with transaction.atomic():
-            return Vacated(seat, _refill(caller, committee, now))
+            return SeatOutcome(seat, _refill(caller, committee, now))
     except ValidationError as error:
         # The seat stays vacant; the entity draws it when experts are free again (fill_vacancies).
-        return Vacated(seat, [], " ".join(error.messages))
+        return SeatOutcome(seat, [], " ".join(error.messages))
