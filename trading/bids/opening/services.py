@@ -1,12 +1,15 @@
 """Every write of the opening ceremony, one function per use case.
 
 Each runs in one transaction that locks the session row (so event numbers are
-gap-free and steps cannot interleave), checks the role, the step and the clock,
+gap-free and steps cannot interleave), checks the role, the step and the clock
+as its row of RULES says, moves the session on only as steps.NEXT allows,
 writes its audit entry and appends its events, which are broadcast after commit.
 """
 import hashlib
 import json
+from contextlib import contextmanager
 from datetime import timedelta
+from typing import Callable, NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,6 +34,7 @@ from trading.tenders.services import is_own
 from . import events
 from .models import (FINISHED, Audience, Objection, OpeningCommand, OpeningSession, OpeningState, PresentedShare,
                      SignIn)
+from .steps import deadline, move
 
 S = OpeningState
 MAX_TEXT = 2000
@@ -62,12 +66,6 @@ def is_host(user, tender):
     return allowed(user, "opening.host") and is_own(user, tender)
 
 
-def _require_host(caller, tender):
-    authorize(caller.user, "opening.host")
-    if not is_own(caller.user, tender):
-        raise PermissionDenied(_("Only the procuring entity of this tender hosts its opening."))
-
-
 def _require_step(session, *states):
     if session.state not in states:
         raise ValidationError({"step": _("Not possible now: the opening is at the step “%(step)s”.")
@@ -89,6 +87,84 @@ def _bid_of(caller, tender, statuses):
     return bid
 
 
+# Who may act: each check refuses a caller without a part in the command and returns what it found.
+
+def _require_host(caller, tender, session):
+    authorize(caller.user, "opening.host")
+    if not is_own(caller.user, tender):
+        raise PermissionDenied(_("Only the procuring entity of this tender hosts its opening."))
+    return caller.user
+
+
+def _require_bidder(caller, tender, session):
+    return _bid_of(caller, tender, (BidStatus.ACTIVE,))
+
+
+def _require_key_holder(caller, tender, session):
+    authorize(caller.user, "opening.hold_share")
+    share = KeyShare.objects.filter(tender_key__tender=tender, holder=caller.user).select_related(
+        "tender_key").first()
+    if share is None:
+        raise PermissionDenied(_("You hold no key share of this tender."))
+    return share
+
+
+def _require_signed_in_bidder(caller, tender, session):
+    bid = _bid_of(caller, tender, BIDDER_STATUSES)
+    sign_in = SignIn.objects.select_for_update().filter(session=session, bidder_id=bid.bidder_id).first()
+    if sign_in is None:
+        raise PermissionDenied(_("Only bidders who signed in may confirm or object."))
+    return bid, sign_in
+
+
+def _require_pauser(caller, tender, session):
+    if is_host(caller.user, tender):
+        return "host"
+    authorize(caller.user, "procedure.pause")
+    return "supervisor"
+
+
+class Rule(NamedTuple):
+    actor: Callable  # one of the checks above
+    states: tuple = ()  # the steps the command may be given in; () for any
+    running: bool = True  # refused while the opening is paused
+    time_limits: bool = True  # overrun steps are dealt with first
+
+
+RULES = {
+    "open_room": Rule(_require_host, (S.WAITING,), running=False),
+    "sign_in": Rule(_require_bidder, (S.ROOM_OPEN, S.SIGNING_IN)),
+    "present_share": Rule(_require_key_holder, (S.ROOM_OPEN, S.SIGNING_IN, S.DECRYPTING)),
+    "announce_next": Rule(_require_host, (S.ANNOUNCING,)),
+    "confirm": Rule(_require_signed_in_bidder, (S.CONFIRMING,)),
+    "object": Rule(_require_signed_in_bidder, (S.CONFIRMING,)),
+    "answer": Rule(_require_host, (S.CONFIRMING,)),
+    "close": Rule(_require_host, (S.CONFIRMING,)),
+    # A pause holds the step as it stands, even an overrun sign-in; pause and resume check the step themselves.
+    "pause": Rule(_require_pauser, running=False, time_limits=False),
+    "resume": Rule(_require_pauser, running=False, time_limits=False),
+}
+
+
+@contextmanager
+def _acting(caller, tender_id, command):
+    """The checks every command begins with, under the session lock; yields tender, session and what the actor found.
+
+    The role is checked before the step, so a caller without a part in the opening learns nothing of where it stands.
+    """
+    rule = RULES[command]
+    if rule.time_limits:
+        check_time_limits(tender_id)
+    with transaction.atomic():
+        tender, session = _lock(tender_id)
+        found = rule.actor(caller, tender, session)
+        if rule.states:
+            _require_step(session, *rule.states)
+        if rule.running:
+            _require_running(session)
+        yield tender, session, found
+
+
 def _text(field, value, required=True):
     if not isinstance(value, str) or (required and not value.strip()):
         raise ValidationError({field: _("This field is required.")})
@@ -96,13 +172,6 @@ def _text(field, value, required=True):
     if len(value) > MAX_TEXT or "\x00" in value:
         raise ValidationError({field: _("At most %(n)d characters of text.") % {"n": MAX_TEXT}})
     return value
-
-
-def _start_step(session, state, minutes, now):
-    session.state = state
-    session.step_started_at = now
-    session.step_deadline = now + timedelta(minutes=minutes) if minutes is not None else None
-    session.alarmed_step = ""
 
 
 def _org_name(organisation):
@@ -136,8 +205,7 @@ def check_time_limits(tender_id, caller=None):
         appended = []
         if session.state in (S.ROOM_OPEN, S.SIGNING_IN):
             # Bidders who did not sign in in time lose only the sign-in; the ceremony goes on.
-            events.append(session, "sign_in_closed", {"signed_in": session.sign_ins.count()})
-            _start_step(session, S.DECRYPTING, session.decryption_minutes, now)
+            _close_sign_in(session, now)
             session.save()
             record(caller, "opening.sign_in_closed", tender)
             return ["sign_in_closed"]
@@ -166,11 +234,7 @@ def active_tender_ids():
 
 def open_room(caller, tender_id):
     """The host opens the hall at (or after) the deadline; with too few bids the procedure fails."""
-    check_time_limits(tender_id)
-    with transaction.atomic():
-        tender, session = _lock(tender_id)
-        _require_host(caller, tender)
-        _require_step(session, S.WAITING)
+    with _acting(caller, tender_id, "open_room") as (tender, session, host):
         now = clock.now()
         if tender.deadline is None or now < tender.deadline:
             raise ValidationError({"step": _("The opening hall opens at the bid deadline (%(deadline)s).")
@@ -180,10 +244,10 @@ def open_room(caller, tender_id):
             move_tender(caller, tender, TenderStatus.BIDDING_CLOSED, _("Bid deadline passed."))
         move_tender(caller, tender, TenderStatus.OPENING, _("The host opened the opening hall."))
         bids = Bid.objects.filter(tender=tender, status=BidStatus.ACTIVE).count()
-        session.host = caller.user
+        session.host = host
         session.opened_at = now
         session.confirmation_minutes = tender.confirmation_minutes
-        _start_step(session, S.ROOM_OPEN, session.sign_in_minutes, now)
+        move(session, S.ROOM_OPEN, now)
         events.append(session, "room_opened", {
             "host": _org_name(caller.organisation), "bids": bids, "min_bids": tender.min_bids,
             "sign_in_until": session.step_deadline.isoformat(), "threshold": _threshold(tender)})
@@ -203,18 +267,13 @@ def _threshold(tender):
 
 
 def sign_in(caller, tender_id):
-    check_time_limits(tender_id)
-    with transaction.atomic():
-        tender, session = _lock(tender_id)
-        bid = _bid_of(caller, tender, (BidStatus.ACTIVE,))
-        _require_step(session, S.ROOM_OPEN, S.SIGNING_IN)
-        _require_running(session)
+    with _acting(caller, tender_id, "sign_in") as (tender, session, bid):
         if SignIn.objects.filter(session=session, bidder_id=bid.bidder_id).exists():
             raise ValidationError({"step": _("Your organisation has already signed in.")})
         now = clock.now()
         SignIn.objects.create(session=session, bidder_id=bid.bidder_id, user=caller.user, at=now, ip=caller.ip or "")
         if session.state == S.ROOM_OPEN:
-            session.state = S.SIGNING_IN
+            move(session, S.SIGNING_IN, now)
             session.save()
         events.append(session, "signed_in", {"bidder": bid.bidder.name, "bidder_id": bid.bidder_id})
         record(caller, "opening.sign_in", tender, bidder=bid.bidder.name)
@@ -228,16 +287,7 @@ def _share_box_key(session):
 
 def present_share(caller, tender_id, passphrase):
     """A key holder presents their share; when k are in, the key is rebuilt in memory and the bids are opened."""
-    check_time_limits(tender_id)
-    with transaction.atomic():
-        tender, session = _lock(tender_id)
-        authorize(caller.user, "opening.hold_share")
-        share = KeyShare.objects.filter(tender_key__tender=tender, holder=caller.user).select_related(
-            "tender_key").first()
-        if share is None:
-            raise PermissionDenied(_("You hold no key share of this tender."))
-        _require_step(session, S.ROOM_OPEN, S.SIGNING_IN, S.DECRYPTING)
-        _require_running(session)
+    with _acting(caller, tender_id, "present_share") as (tender, session, share):
         if PresentedShare.objects.filter(session=session, holder=caller.user).exists():
             raise ValidationError({"passphrase": _("You have already presented your share.")})
         holder_key = HolderKey.objects.filter(user=caller.user).first()
@@ -252,8 +302,7 @@ def present_share(caller, tender_id, passphrase):
         share.presented_at = now
         share.save(update_fields=["presented_at"])
         if session.state != S.DECRYPTING:
-            events.append(session, "sign_in_closed", {"signed_in": session.sign_ins.count()})
-            _start_step(session, S.DECRYPTING, session.decryption_minutes, now)
+            _close_sign_in(session, now)
         presented = session.presented_shares.count()
         threshold = share.tender_key.threshold
         events.append(session, "share_presented", {"presented": presented, "threshold": threshold})
@@ -262,6 +311,11 @@ def present_share(caller, tender_id, passphrase):
             _decrypt(caller, tender, session, share.tender_key)
         session.save()
     return session
+
+
+def _close_sign_in(session, now):
+    events.append(session, "sign_in_closed", {"signed_in": session.sign_ins.count()})
+    move(session, S.DECRYPTING, now)
 
 
 def _decrypt(caller, tender, session, tender_key):
@@ -286,7 +340,7 @@ def _decrypt(caller, tender, session, tender_key):
     tender_key.save(update_fields=["revealed_private_key"])
     events.append(session, "decryption_complete", {"opened": len(opened), "rejected": Bid.objects.filter(
         tender=tender, status__in=(BidStatus.WITHDRAWN_AT_OPENING, BidStatus.REVOKED, BidStatus.LAPSED)).count()})
-    _start_step(session, S.ANNOUNCING, session.announce_minutes, clock.now())
+    move(session, S.ANNOUNCING, clock.now())
     record(caller, "opening.decrypt", tender, opened=len(opened))
 
 
@@ -311,12 +365,7 @@ def _classify_failure(bid, private_key):
 
 def announce_next(caller, tender_id, position=None):
     """唱标: announce the next opened bid; after the last one, the ceiling price, which opens the confirmation."""
-    check_time_limits(tender_id)
-    with transaction.atomic():
-        tender, session = _lock(tender_id)
-        _require_host(caller, tender)
-        _require_step(session, S.ANNOUNCING)
-        _require_running(session)
+    with _acting(caller, tender_id, "announce_next") as (tender, session, _host):
         opened = list(Bid.objects.filter(tender=tender, status=BidStatus.OPENED).select_related("bidder")
                       .order_by("announce_order", "id"))
         announced = session.announced_count
@@ -333,11 +382,11 @@ def announce_next(caller, tender_id, position=None):
                 "duration_days": bid.duration_days, "quality": bid.quality, "project_manager": bid.project_manager,
                 "security_reference": bid.security_reference, "ciphertext_sha256": bid.content_digest})
             record(caller, "opening.announce", tender, order=expected, bidder=bid.bidder.name)
-            session.step_deadline = now + timedelta(minutes=session.announce_minutes)
+            session.step_deadline = deadline(session, now)  # each announcement has its own time limit
         else:
             session.announced_count = expected
             session.ceiling_announced = True
-            _start_step(session, S.CONFIRMING, session.confirmation_minutes + session.close_minutes, now)
+            move(session, S.CONFIRMING, now)
             session.confirmation_ends_at = now + timedelta(minutes=session.confirmation_minutes)
             events.append(session, "ceiling_announced", {
                 "order": expected, "ceiling_price": str(tender.ceiling_price),
@@ -347,26 +396,13 @@ def announce_next(caller, tender_id, position=None):
     return session
 
 
-def _require_signed_in_bidder(caller, tender, session):
-    bid = _bid_of(caller, tender, BIDDER_STATUSES)
-    sign_in = SignIn.objects.select_for_update().filter(session=session, bidder_id=bid.bidder_id).first()
-    if sign_in is None:
-        raise PermissionDenied(_("Only bidders who signed in may confirm or object."))
-    return bid, sign_in
-
-
 def _require_window(session):
     if session.confirmation_ends_at and clock.now() > session.confirmation_ends_at:
         raise ValidationError({"step": _("The confirmation window has closed.")})
 
 
 def confirm(caller, tender_id):
-    check_time_limits(tender_id)
-    with transaction.atomic():
-        tender, session = _lock(tender_id)
-        bid, sign_in = _require_signed_in_bidder(caller, tender, session)
-        _require_step(session, S.CONFIRMING)
-        _require_running(session)
+    with _acting(caller, tender_id, "confirm") as (tender, session, (bid, sign_in)):
         _require_window(session)
         if sign_in.confirmed_at:
             raise ValidationError({"step": _("Your organisation has already confirmed the opening.")})
@@ -378,13 +414,8 @@ def confirm(caller, tender_id):
 
 
 def raise_objection(caller, tender_id, text):
-    check_time_limits(tender_id)
     text = _text("text", text)
-    with transaction.atomic():
-        tender, session = _lock(tender_id)
-        bid, _sign_in = _require_signed_in_bidder(caller, tender, session)
-        _require_step(session, S.CONFIRMING)
-        _require_running(session)
+    with _acting(caller, tender_id, "object") as (tender, session, (bid, _sign_in)):
         _require_window(session)
         objection = Objection.objects.create(session=session, bidder_id=bid.bidder_id, raised_by=caller.user,
                                              text=text, raised_at=clock.now())
@@ -395,20 +426,15 @@ def raise_objection(caller, tender_id, text):
 
 
 def answer_objection(caller, tender_id, objection_id, answer):
-    check_time_limits(tender_id)
     answer = _text("answer", answer)
-    with transaction.atomic():
-        tender, session = _lock(tender_id)
-        _require_host(caller, tender)
-        _require_step(session, S.CONFIRMING)
-        _require_running(session)
+    with _acting(caller, tender_id, "answer") as (tender, session, host):
         objection = Objection.objects.select_for_update().filter(
             session=session, pk=objection_id if str(objection_id).isdigit() else None).first()
         if objection is None:
             raise ValidationError({"objection": _("No such objection in this opening.")})
         if objection.answered_at:
             raise ValidationError({"objection": _("This objection has already been answered.")})
-        objection.answer, objection.answered_by, objection.answered_at = answer, caller.user, clock.now()
+        objection.answer, objection.answered_by, objection.answered_at = answer, host, clock.now()
         objection.save(update_fields=["answer", "answered_by", "answered_at"])
         events.append(session, "objection_answered", {"objection": objection.pk, "bidder": objection.bidder.name,
                                                       "answer": answer}, Audience.PARTICIPANTS)
@@ -420,12 +446,7 @@ def close_opening(caller, tender_id):
     """The host closes: every objection answered, and every signed-in bidder responded or the window ended."""
     from .record import publish_record
 
-    check_time_limits(tender_id)
-    with transaction.atomic():
-        tender, session = _lock(tender_id)
-        _require_host(caller, tender)
-        _require_step(session, S.CONFIRMING)
-        _require_running(session)
+    with _acting(caller, tender_id, "close") as (tender, session, _host):
         if session.objections.filter(answered_at__isnull=True).exists():
             raise ValidationError({"step": _("Answer every objection before closing.")})
         now = clock.now()
@@ -434,7 +455,7 @@ def close_opening(caller, tender_id):
         if waiting and now <= session.confirmation_ends_at:
             raise ValidationError({"step": _("Bidders may still confirm or object until %(until)s.")
                                    % {"until": session.confirmation_ends_at.isoformat(timespec="seconds")}})
-        session.state, session.closed_at, session.step_deadline = S.CLOSED, now, None
+        move(session, S.CLOSED, now)
         opening_record = publish_record(session, tender)
         events.append(session, "opening_closed", {"record_signature": opening_record.signature,
                                                   "deemed_confirmed": [s.bidder.name for s in waiting]})
@@ -447,8 +468,8 @@ def close_opening(caller, tender_id):
 def _fail(caller, tender, session, reason):
     from .record import publish_record
 
-    now = clock.now()
-    session.state, session.closed_at, session.step_deadline, session.failure_reason = S.FAILED, now, None, reason
+    move(session, S.FAILED, clock.now())
+    session.failure_reason = reason
     opening_record = publish_record(session, tender)
     events.append(session, "opening_failed", {"reason": reason, "record_signature": opening_record.signature})
     session.save()
@@ -458,18 +479,9 @@ def _fail(caller, tender, session, reason):
 
 # --- pause and resume --------------------------------------------------------------
 
-def _require_pauser(caller, tender):
-    if is_host(caller.user, tender):
-        return "host"
-    authorize(caller.user, "procedure.pause")
-    return "supervisor"
-
-
 def pause(caller, tender_id, reason):
     reason = _text("reason", reason)[:500]
-    with transaction.atomic():
-        tender, session = _lock(tender_id)
-        by = _require_pauser(caller, tender)
+    with _acting(caller, tender_id, "pause") as (tender, session, by):
         if session.finished:
             raise ValidationError({"step": _("The opening has ended.")})
         if session.paused:
@@ -484,9 +496,7 @@ def pause(caller, tender_id, reason):
 
 def resume(caller, tender_id, reason):
     reason = _text("reason", reason)[:500]
-    with transaction.atomic():
-        tender, session = _lock(tender_id)
-        by = _require_pauser(caller, tender)
+    with _acting(caller, tender_id, "resume") as (tender, session, by):
         if not session.paused:
             raise ValidationError({"step": _("The opening is not paused.")})
         if session.paused_by and session.paused_by.role == Role.SUPERVISOR and by != "supervisor":
