@@ -5,6 +5,7 @@ import hashlib
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils import timezone
 
 from tests.factories import make_organisation, make_user
 from tests.tenders.builders import published_tender
@@ -117,7 +118,7 @@ def test_too_few_eligible_experts_writes_nothing_and_says_how_many(tender):
 
 def test_a_speciality_nobody_eligible_has_is_named(tender):
     make_pool(6)
-    make_expert(Speciality.LAW, on_leave_from=clock.now().date() - dt.timedelta(days=1))
+    make_expert(Speciality.LAW, on_leave_from=timezone.localdate(clock.now()) - dt.timedelta(days=1))
     before = AuditEntry.objects.count()
     with pytest.raises(ValidationError) as refused:
         draw(tender, specialities=[Speciality.BUILDING, Speciality.LAW])
@@ -182,7 +183,7 @@ def test_no_seat_for_a_representative_when_experts_would_fall_below_two_thirds(t
 # --- eligibility -----------------------------------------------------------------------------------------------
 
 def test_conflicted_absent_and_overused_experts_are_never_drawn(tender):
-    today = clock.now().date()
+    today = timezone.localdate(clock.now())  # the draw's date where the platform is, not UTC's
     entity = tender.project.entity
     bidder = Bid.objects.filter(tender=tender).first().bidder
     employer = make_organisation(OrganisationKind.CONTRACTOR)
@@ -219,7 +220,8 @@ def test_conflicted_absent_and_overused_experts_are_never_drawn(tender):
     assert set(pool.ids) == {p.pk for p in eligible} | {excluded[8].pk, excluded[9].pk}
     drawn = set(draw(tender).seats.values_list("expert_id", flat=True))
     assert len(drawn) == 5 and not drawn & {p.pk for p in excluded[:8] + excluded[10:]}
-    assert len(drawn & {eligible[3].pk, excluded[8].pk}) == 1 and len(drawn & {eligible[4].pk, excluded[9].pk}) == 1
+    # Of two colleagues at most one (their employer may also be the one group of six left out of five seats).
+    assert len(drawn & {eligible[3].pk, excluded[8].pk}) <= 1 and len(drawn & {eligible[4].pk, excluded[9].pk}) <= 1
 
 
 def test_a_registered_employer_and_the_same_name_typed_are_one_employer(tender):
