@@ -29,7 +29,7 @@ from trading.bids.services import open_bids
 from trading.tenders import clock
 from trading.tenders.models import Tender, TenderStatus
 from trading.tenders.moves import move_tender
-from trading.tenders.services import is_own
+from trading.tenders.selectors import is_own
 
 from . import events
 from .models import (FINISHED, Audience, Objection, OpeningCommand, OpeningSession, OpeningState, PresentedShare,
