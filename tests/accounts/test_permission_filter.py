@@ -21,6 +21,8 @@ NAV = {
     "tenders:checkpoints": "checkpoint.view",
     "collusion:dashboard": "collusion.view",
     "audit:log": "audit.view",
+    "evaluation:desk": "evaluation.review",
+    "experts:dashboard": "expert.declare",
 }
 PUBLIC_NAV = {"tenders:list", "bids:verify_receipt"}
 # The profile's administration links, and the action both pages authorize with.

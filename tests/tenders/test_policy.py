@@ -203,3 +203,17 @@ def test_the_opening_record_of_a_training_tender_says_so(client):
     assert record.body["tender"]["training"] is True and record.body["tender"]["procedure_type"] == "training"
     page = client.get(reverse("realtime:record", args=[c.tender.pk])).content.decode()
     assert "Demo / training procedure" in page
+
+
+def test_the_tender_page_leads_to_the_committee_after_the_opening_and_to_the_report_after_the_award(client):
+    from tests.opening.builders import ceremony, run_to
+
+    c = ceremony()
+    committee = reverse("experts:committee", args=[c.tender.pk])
+    report = reverse("evaluation:report", args=[c.tender.pk])
+    page = client.get(reverse("tenders:detail", args=[c.tender.pk])).content.decode()
+    assert committee not in page
+    run_to(c, "closed")
+    page = client.get(reverse("tenders:detail", args=[c.tender.pk])).content.decode()
+    assert committee in page and report not in page
+    assert client.get(committee).status_code == 200

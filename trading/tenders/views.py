@@ -45,6 +45,8 @@ def tender_detail(request, pk):
         "accepting_bids": selectors.accepting_bids(tender),
         "may_bid": allowed(user, "bid.submit"),
         "may_see_downloads": allowed(user, "document.view_downloads") and lifecycle.bidding_over(tender),
+        "after_opening": lifecycle.bidding_over(tender),
+        "report_public": tender.status in (TenderStatus.AWARDED, TenderStatus.COMPLETE),
     }
     return render(request, "tenders/detail.html", context)
 
