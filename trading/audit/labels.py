@@ -48,6 +48,11 @@ ADMIN_ACTION_LABELS = {
 }
 
 
+def register(labels):
+    """An app above audit names its own actions here (audit never imports the apps that record into it)."""
+    ACTION_LABELS.update(labels)
+
+
 def action_label(action):
     label = ACTION_LABELS.get(action)
     if label is None:

@@ -8,9 +8,8 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Evaluation")
 
     def ready(self):
-        # The audit log names each action in the reader's language; this app's actions join its table.
-        from trading.audit.labels import ACTION_LABELS
+        from trading.audit import labels
 
         from .labels import AUDIT_LABELS
 
-        ACTION_LABELS.update(AUDIT_LABELS)
+        labels.register(AUDIT_LABELS)

@@ -1,7 +1,7 @@
 """Words for the codes the evaluation stores: audit actions, automatic rejections, justification outcomes."""
 from django.utils.translation import gettext_lazy as _
 
-from trading.bids.opening.labels import _label as label  # noqa: F401  (a stored code's label, as the record's)
+from trading.bids.opening.labels import choice_label as label  # noqa: F401  (a stored code's label, as the record's)
 
 AUDIT_LABELS = {
     "evaluation.save_sheet": _("Evaluation sheet draft saved"),

@@ -13,7 +13,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from trading import sealing
-from trading.bids.opening.record import _font  # the opening record's Chinese-capable font
+from trading.bids.opening.record import font
 from trading.tenders.models import EvaluationMethod
 
 from . import scoring
@@ -159,7 +159,7 @@ def readable_report(body, names=None):
 
 def render_pdf(body):
     body = readable_report(body)
-    text = ParagraphStyle("text", fontName=_font(), fontSize=9, leading=12, wordWrap="CJK")
+    text = ParagraphStyle("text", fontName=font(), fontSize=9, leading=12, wordWrap="CJK")
     heading = ParagraphStyle("heading", parent=text, fontSize=14, leading=18, spaceAfter=6)
 
     def p(value, style=text):

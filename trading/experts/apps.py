@@ -16,4 +16,4 @@ class ExpertsConfig(AppConfig):
 
         # Who sits on a committee stays out of the log until the candidate notice.
         embargo.register("committee", committee_embargoes)
-        labels.ACTION_LABELS.update(ACTION_LABELS)
+        labels.register(ACTION_LABELS)

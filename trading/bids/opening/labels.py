@@ -29,7 +29,7 @@ EVENT_KINDS = {
 }
 
 
-def _label(choices, code):
+def choice_label(choices, code):
     try:
         return str(choices(code).label)
     except ValueError:
@@ -40,8 +40,8 @@ def readable_record(body):
     """A copy of a record body with a label beside every stored code."""
     return {
         **body,
-        "outcome_label": _label(OpeningState, body.get("outcome")),
-        "bids": [{**bid, "status_label": _label(BidStatus, bid.get("status"))} for bid in body.get("bids", [])],
+        "outcome_label": choice_label(OpeningState, body.get("outcome")),
+        "bids": [{**bid, "status_label": choice_label(BidStatus, bid.get("status"))} for bid in body.get("bids", [])],
         "steps": [{**step, "label": str(EVENT_KINDS.get(step.get("kind"), step.get("kind")))}
                   for step in body.get("steps", [])],
     }

@@ -82,7 +82,8 @@ def verify_record(body, signature, public_key_hex):
     return sealing.verify_signature(public_key_hex, sealing.canonical(body), signature)
 
 
-def _font():
+def font():
+    """The Chinese-capable font of the platform's signed PDFs (registered once)."""
     if FONT not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(UnicodeCIDFont(FONT))
     return FONT
@@ -90,8 +91,7 @@ def _font():
 
 def render_pdf(body):
     body = readable_record(body)
-    font = _font()
-    text = ParagraphStyle("text", fontName=font, fontSize=9, leading=12, wordWrap="CJK")
+    text = ParagraphStyle("text", fontName=font(), fontSize=9, leading=12, wordWrap="CJK")
     heading = ParagraphStyle("heading", parent=text, fontSize=14, leading=18, spaceAfter=6)
     small = ParagraphStyle("small", parent=text, fontSize=7, leading=9, wordWrap="CJK")
 
