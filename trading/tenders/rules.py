@@ -161,6 +161,11 @@ class Policy:
                    thresholds={t.name: int(thresholds.get(t.name, start[t.name])) for t in THRESHOLDS})
 
 
+def entity_choices(tender):
+    """What the entity chose for a tender: its longer periods (None: the policy's) and its minimum of bids."""
+    return {name: getattr(tender, name) for name in (*ENTITY_PERIODS, "min_bids")}
+
+
 def chosen_periods(policy, values):
     """The tender's own periods: the entity's longer choice, or the policy's minimum where it chose none."""
     return {name: values.get(name) or policy.periods[name] for name in ENTITY_PERIODS}

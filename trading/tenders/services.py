@@ -246,7 +246,7 @@ def publish_tender(caller, tender, key_holders, threshold=None):
         policy = selectors.current_policy(tender.procedure_type)
         if tender.procedure_type not in selectors.procedures_for(tender.project):
             errors["procedure_type"] = _("This procedure type is not available now.")
-        choices = {name: getattr(tender, name) for name in rules.ENTITY_PERIODS} | {"min_bids": tender.min_bids}
+        choices = rules.entity_choices(tender)
         errors.update(rules.period_choice_problems(policy, choices))
         errors.update(rules.publication_problems(policy, rules.chosen_periods(policy, choices), tender.documents_from,
                                                  tender.documents_until, tender.deadline, now))
@@ -289,8 +289,8 @@ def add_clarification(caller, tender, text, changes_conditions=False, new_deadli
             deadline = new_deadline
         if changes_conditions:
             policy = selectors.tender_policy(tender)
-            cutoff = rules.chosen_periods(policy, {"clarification_cutoff": tender.clarification_cutoff})
-            deadline = max(deadline, rules.earliest_deadline_after_change(policy, now, cutoff["clarification_cutoff"]))
+            cutoff = rules.chosen_periods(policy, rules.entity_choices(tender))["clarification_cutoff"]
+            deadline = max(deadline, rules.earliest_deadline_after_change(policy, now, cutoff))
         if tender.documents_until == before or (tender.documents_until and tender.documents_until > deadline):
             tender.documents_until = deadline
         tender.deadline = deadline

@@ -122,7 +122,7 @@ def tender_create(request, project_pk):
 
 def _manage_context(request, tender, **forms):
     policy = selectors.tender_policy(tender)
-    periods = rules.chosen_periods(policy, {name: getattr(tender, name) for name in rules.ENTITY_PERIODS})
+    periods = rules.chosen_periods(policy, rules.entity_choices(tender))
     context = {
         "bidding_rule": policy.describe("bidding_period", periods["bidding_period"]),
         "offer_rule": policy.describe("document_offer", periods["document_offer"]),
