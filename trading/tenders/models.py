@@ -1,11 +1,14 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from trading.accounts.models import Organisation
+
+from .rules import PERIODS, THRESHOLD_NAMES, Policy, policy_problems
 
 
 class ProjectType(models.TextChoices):
@@ -76,9 +79,6 @@ class ProcedurePolicy(models.Model):
         return self.procedure_type == ProcedureType.TRAINING
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
-        from .rules import PERIODS, THRESHOLD_NAMES, policy_problems
         errors = policy_problems({name: getattr(self, name) for name in (*(p.name for p in PERIODS),
                                                                            *THRESHOLD_NAMES)}, self.training)
         if not self.training and not self.enabled:
@@ -87,7 +87,6 @@ class ProcedurePolicy(models.Model):
             raise ValidationError(errors)
 
     def as_rules(self):
-        from .rules import PERIODS, THRESHOLD_NAMES, Policy
         return Policy(procedure_type=self.procedure_type, training=self.training,
                       periods={p.name: getattr(self, p.name) for p in PERIODS},
                       thresholds={name: getattr(self, name) for name in THRESHOLD_NAMES})
