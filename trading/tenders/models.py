@@ -163,6 +163,9 @@ class Tender(models.Model):
                                on_delete=models.PROTECT, related_name="won_tenders")
     awarded_amount = models.DecimalField(_("awarded amount"), null=True, blank=True, **money)
     imported = models.BooleanField(_("imported history"), default=False)
+    # A failed procedure tendered again: the new tender points at the failed one (its `retenders` back).
+    retender_of = models.ForeignKey("self", verbose_name=_("re-tender of"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="retenders")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -185,10 +188,21 @@ class Lot(models.Model):
     number = models.PositiveSmallIntegerField(_("lot number"))
     title = models.CharField(_("title"), max_length=200)
     ceiling_price = models.DecimalField(_("ceiling price"), **money)
+    # A lot fails on its own (too few bids at the opening, too few valid bids after evaluation) while the
+    # tender's other lots go on; the tender fails when every lot has.
+    failed_at = models.DateTimeField(_("failed"), null=True, blank=True)
+    failure_reason = models.CharField(_("reason of failure"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["number"]
         unique_together = [("tender", "number")]
+
+    def __str__(self):
+        return _("Lot %(number)s: %(title)s") % {"number": self.number, "title": self.title}
+
+    @property
+    def failed(self):
+        return self.failed_at is not None
 
 
 class StatusChange(models.Model):
