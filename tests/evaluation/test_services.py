@@ -46,9 +46,9 @@ def test_lowest_price_every_member_signs_and_the_platform_signs_the_report():
     e.sign(e.members[-1])
     report = Report.objects.get(tender=e.tender)
     body = report.body
-    assert report.outcome == "ranked" and body["valid_bids"] == 3
-    assert [r["price"] for r in body["ranking"]] == ["980000.00", "995500.00", "1010000.50"]
-    assert body["candidates"] == [r["bid_id"] for r in body["ranking"]]
+    assert report.outcome == "ranked" and body["lots"][0]["valid_bids"] == 3
+    assert [r["price"] for r in body["lots"][0]["ranking"]] == ["980000.00", "995500.00", "1010000.50"]
+    assert body["lots"][0]["candidates"] == [r["bid_id"] for r in body["lots"][0]["ranking"]]
     assert [m["seat"] for m in body["committee"]] == [1, 2, 3, 4, 5]
     assert all(len(m["sheet_sha256"]) == 64 for m in body["committee"])
     assert verify_report(body, report.signature, report.platform_public_key)
@@ -73,14 +73,14 @@ def test_comprehensive_scoring_with_trimmed_means():
                                dear: {"technical": tech, "service": "10"},
                                middle: {"technical": "22.5", "service": "7.25"}})
     body = Report.objects.get(tender=e.tender).body
-    rows = {r["bid_id"]: r for r in body["ranking"]}
+    rows = {r["bid_id"]: r for r in body["lots"][0]["ranking"]}
     # price score = 60 * 980000 / price
     assert rows[cheap.pk]["price_score"] == "60.00" and rows[cheap.pk]["total"] == "85.00"
     assert rows[dear.pk]["price_score"] == "58.22"  # 58.2177...
     assert rows[dear.pk]["criteria"] == {"technical": "26.00", "service": "10.00"}
     assert rows[dear.pk]["total"] == "94.22"
     assert rows[middle.pk]["price_score"] == "59.07" and rows[middle.pk]["total"] == "88.82"
-    assert [r["bid_id"] for r in body["ranking"]] == [dear.pk, middle.pk, cheap.pk]
+    assert [r["bid_id"] for r in body["lots"][0]["ranking"]] == [dear.pk, middle.pk, cheap.pk]
     assert [s["score"] for s in rows[dear.pk]["member_scores"]["technical"]] == [
         "20.00", "25.00", "26.00", "27.00", "30.00"]
 
@@ -91,11 +91,11 @@ def test_the_majority_rejects_and_the_minority_is_the_dissent():
     for i, member in enumerate(e.members):
         e.sign(member, reject=[target] if i < 3 else [])
     body = Report.objects.get(tender=e.tender).body
-    row = next(b for b in body["bids"] if b["bid_id"] == target.pk)
+    row = next(b for b in body["lots"][0]["bids"] if b["bid_id"] == target.pk)
     assert not row["passed"] and row["ground"] == "non_responsive" and row["votes"] == {"pass": 2, "reject": 3}
     assert row["dissent"] == [4, 5]
     assert [r["reason"] for r in row["reviews"][:3]] == ["Bill of quantities incomplete."] * 3
-    assert target.pk not in [r["bid_id"] for r in body["ranking"]] and body["valid_bids"] == 3
+    assert target.pk not in [r["bid_id"] for r in body["lots"][0]["ranking"]] and body["lots"][0]["valid_bids"] == 3
     assert dict(readable_report(body)["dissent"]).keys() == {4, 5}
     # the committee's rejection is the collusion engine's `disqualified` fact
     target.refresh_from_db()
@@ -110,7 +110,7 @@ def test_a_minority_rejection_does_not_reject():
     e = evaluating()
     for i, member in enumerate(e.members):
         e.sign(member, reject=[e.bids[0]] if i < 2 else [])
-    row = Report.objects.get(tender=e.tender).body["bids"][0]
+    row = Report.objects.get(tender=e.tender).body["lots"][0]["bids"][0]
     assert row["passed"] and row["dissent"] == [1, 2]
     e.bids[0].refresh_from_db()
     assert not e.bids[0].disqualified
@@ -126,7 +126,7 @@ def test_a_price_above_the_ceiling_is_rejected_by_the_platform():
     assert refused(exc, "reviews")
     e.bids = e.bids[:3]
     e.sign_all()
-    row = Report.objects.get(tender=e.tender).body["bids"][3]
+    row = Report.objects.get(tender=e.tender).body["lots"][0]["bids"][3]
     assert (row["passed"], row["ground"], row["automatic"], row["reviews"]) == (
         False, "above_ceiling", "above_ceiling", [])
 
@@ -135,7 +135,7 @@ def test_too_few_valid_bids_fail_and_the_entity_ends_the_procedure():
     e = evaluating()
     e.sign_all(reject=[e.bids[0]])
     report = Report.objects.get(tender=e.tender)
-    assert report.outcome == "failed" and report.body["ranking"] == [] and report.body["candidates"] == []
+    assert report.outcome == "failed" and report.body["lots"][0]["ranking"] == [] and report.body["lots"][0]["candidates"] == []
     stranger = make_user("entity")
     with pytest.raises(PermissionDenied):
         services.fail_for_too_few_bids(e.call(stranger), e.tender.pk)
@@ -365,7 +365,7 @@ def test_an_abnormally_low_price_is_flagged_and_must_be_justified():
     e, low, bidder = low_tender()
     facts = selectors.facts(e.tender)
     assert [f.abnormally_low for f in facts.bids] == [False, False, False, True]
-    assert facts.threshold == Decimal("717000")
+    assert facts.sections[0].threshold == Decimal("717000")
     with pytest.raises(ValidationError) as exc:  # a member cannot pass it unjustified
         e.sign(e.members[0])
     assert f"bid_{low.pk}_verdict" in exc.value.message_dict
@@ -394,9 +394,9 @@ def test_the_bidder_justifies_in_time_and_the_committee_accepts_with_reasons():
     assert refused(exc, f"bid_{low.pk}_reason")
     e.sign_all(reasons={low: "Own quarry: the price is plausible."})
     body = Report.objects.get(tender=e.tender).body
-    row = next(b for b in body["bids"] if b["bid_id"] == low.pk)
+    row = next(b for b in body["lots"][0]["bids"] if b["bid_id"] == low.pk)
     assert row["passed"] and row["abnormally_low"] and row["justification"]["outcome"] == "accepted"
-    assert body["ranking"][0]["bid_id"] == low.pk
+    assert body["lots"][0]["ranking"][0]["bid_id"] == low.pk
 
 
 def test_the_committee_rejects_an_unconvincing_justification():
@@ -409,7 +409,7 @@ def test_the_committee_rejects_an_unconvincing_justification():
             data["reviews"][3] = {"bid": low.pk, "verdict": "reject", "ground": "abnormally_low",
                                   "reason": "No evidence for the cost."}
         services.submit_sheet(e.call(member), e.tender.pk, data)
-    row = next(b for b in Report.objects.get(tender=e.tender).body["bids"] if b["bid_id"] == low.pk)
+    row = next(b for b in Report.objects.get(tender=e.tender).body["lots"][0]["bids"] if b["bid_id"] == low.pk)
     assert (row["passed"], row["ground"], row["justification"]["outcome"]) == (False, "abnormally_low", "rejected")
     assert row["dissent"] == [4, 5]
 
@@ -426,7 +426,7 @@ def test_a_late_answer_is_refused_and_the_bid_is_rejected_on_that_ground():
         with pytest.raises(ValidationError):
             e.sign(e.members[0])  # still not passable
         e.sign_all(reject=[low])
-    row = next(b for b in Report.objects.get(tender=e.tender).body["bids"] if b["bid_id"] == low.pk)
+    row = next(b for b in Report.objects.get(tender=e.tender).body["lots"][0]["bids"] if b["bid_id"] == low.pk)
     assert (row["passed"], row["ground"], row["automatic"]) == (False, "abnormally_low", "no_justification")
     assert row["justification"]["outcome"] == "lapsed"
 

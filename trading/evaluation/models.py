@@ -28,6 +28,8 @@ class Sheet(models.Model):
 
     tender = models.ForeignKey(Tender, on_delete=models.PROTECT, related_name="evaluation_sheets")
     member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="evaluation_sheets")
+    # A re-evaluation (an objection upheld) asks the same committee for new sheets: round 2, 3, ...
+    round = models.PositiveSmallIntegerField(_("round"), default=1)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
     submitted_at = models.DateTimeField(_("signed"), null=True, blank=True)
@@ -35,8 +37,8 @@ class Sheet(models.Model):
     digest = models.CharField(max_length=64, blank=True)
 
     class Meta:
-        ordering = ["tender_id", "id"]
-        constraints = [models.UniqueConstraint(fields=["tender", "member"], name="one_sheet_per_member")]
+        ordering = ["tender_id", "round", "id"]
+        constraints = [models.UniqueConstraint(fields=["tender", "member", "round"], name="one_sheet_per_member_round")]
 
     @property
     def submitted(self):
@@ -97,12 +99,25 @@ def report_pdf_path(instance, filename):
 
 
 class Report(models.Model):
-    """The committee's result, computed by the platform once every member signed, and signed by the platform."""
+    """The committee's result, computed by the platform once every member signed, and signed by the platform.
 
-    tender = models.OneToOneField(Tender, on_delete=models.PROTECT, related_name="evaluation_report")
+    A re-evaluation supersedes it (kept, never changed) and the next round's report takes its place."""
+
+    tender = models.ForeignKey(Tender, on_delete=models.PROTECT, related_name="evaluation_reports")
+    round = models.PositiveSmallIntegerField(_("round"), default=1)
     outcome = models.CharField(_("outcome"), max_length=8, choices=Outcome.choices)
     body = models.JSONField()
     signature = models.CharField(max_length=128)
     platform_public_key = models.CharField(max_length=64)
     pdf = models.FileField(upload_to=report_pdf_path, blank=True)
     signed_at = models.DateTimeField(_("signed"))
+    superseded_at = models.DateTimeField(_("superseded"), null=True, blank=True)
+    superseded_reason = models.CharField(_("why it was superseded"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["tender_id", "round"]
+        constraints = [models.UniqueConstraint(fields=["tender", "round"], name="one_report_per_round")]
+
+    @property
+    def superseded(self):
+        return self.superseded_at is not None

@@ -20,7 +20,7 @@ from . import scoring
 from .labels import AUTOMATIC, JUSTIFICATION_OUTCOMES, label
 from .models import Ground, Outcome, Verdict
 
-FORMAT = "sunlight-evaluation-report/1"
+FORMAT = "sunlight-evaluation-report/2"
 
 
 def _iso(moment):
@@ -69,15 +69,14 @@ def _bid_row(bid_facts, votes):
     }
 
 
-def _ranking(facts, rows, votes_by_bid):
-    valid = [f for f in facts.bids if rows[f.bid.pk]["passed"]]
-    method = facts.tender.evaluation_method
+def _ranking(facts, section, rows, votes_by_bid):
+    valid = [f for f in section.bids if rows[f.bid.pk]["passed"]]
     offers = []
     for f in valid:
         passers = [(seat, r) for seat, r in votes_by_bid[f.bid.pk] if r.verdict == Verdict.PASS]
         offers.append(scoring.Offer(f.bid.pk, f.bid.price, f.bid.received_at,
                                     {c: [r.scores[c] for _s, r in passers] for c in facts.criteria}))
-    if method == EvaluationMethod.SCORING:
+    if facts.tender.evaluation_method == EvaluationMethod.SCORING:
         ranked = scoring.rank_scoring(offers, facts.tender.scoring_weights)
     else:
         ranked = scoring.rank_lowest_price(offers)
@@ -91,36 +90,49 @@ def _ranking(facts, rows, votes_by_bid):
     } for r in ranked]
 
 
-def build_body(facts, seats, sheets, numbers, min_valid, opening_signature, now):
+def _section(facts, section, votes_by_bid, min_valid):
+    """One lot's result (or the tender's, without lots): every bid's decision, the ranking, the candidates."""
+    rows = {f.bid.pk: _bid_row(f, votes_by_bid[f.bid.pk]) for f in section.bids}
+    valid = sum(row["passed"] for row in rows.values())
+    failed = valid < min_valid
+    ranking = [] if failed else _ranking(facts, section, rows, votes_by_bid)
+    lot = section.lot
+    return {
+        "lot": lot and {"number": lot.number, "title": lot.title},
+        "ceiling_price": str(section.ceiling),
+        "abnormal_threshold": _money(scoring.cents(section.threshold)) if section.threshold else None,
+        "bids": [rows[f.bid.pk] for f in section.bids],
+        "valid_bids": valid,
+        "outcome": Outcome.FAILED if failed else Outcome.RANKED,
+        "ranking": ranking,
+        "candidates": [row["bid_id"] for row in ranking[:scoring.CANDIDATES]],
+    }
+
+
+def build_body(facts, seats, sheets, numbers, min_valid, opening_signature, now, round_=1):
     """The report from the facts, the seated members' signed sheets and seat numbers (both by member id)."""
     tender = facts.tender
     votes_by_bid = {f.bid.pk: [] for f in facts.bids}
     for seat in seats:
         for review in sheets[seat.user_id].reviews.all():
             votes_by_bid.setdefault(review.bid_id, []).append((numbers[seat.user_id], review))
-    rows = {f.bid.pk: _bid_row(f, votes_by_bid[f.bid.pk]) for f in facts.bids}
-    valid = sum(row["passed"] for row in rows.values())
-    failed = valid < min_valid
-    ranking = [] if failed else _ranking(facts, rows, votes_by_bid)
+    sections = [_section(facts, section, votes_by_bid, min_valid) for section in facts.sections]
     return {
         "format": FORMAT,
+        "round": round_,
         "tender": {"id": tender.pk, "reference": tender.reference, "title": tender.title,
                    "entity": tender.project.entity.name, "ceiling_price": str(tender.ceiling_price),
                    "evaluation_method": tender.evaluation_method, "scoring_weights": tender.scoring_weights or {},
                    "procedure_type": tender.procedure_type, "training": tender.is_training},
         "opening_record_signature": opening_signature,
         "rules": {"decision": "majority", "trim_from": scoring.TRIM_FROM, "candidates": scoring.CANDIDATES,
-                  "abnormal_price_percent": facts.percent,
-                  "abnormal_threshold": _money(scoring.cents(facts.threshold)) if facts.threshold else None,
-                  "min_valid_bids": min_valid},
+                  "abnormal_price_percent": facts.percent, "min_valid_bids": min_valid},
         "committee": [{"seat": numbers[s.user_id], "representative": s.is_representative,
                        "signed_at": _iso(sheets[s.user_id].submitted_at), "sheet_sha256": sheets[s.user_id].digest}
                       for s in seats],
-        "bids": [rows[f.bid.pk] for f in facts.bids],
-        "valid_bids": valid,
-        "outcome": Outcome.FAILED if failed else Outcome.RANKED,
-        "ranking": ranking,
-        "candidates": [row["bid_id"] for row in ranking[:scoring.CANDIDATES]],
+        "lots": sections,
+        # Ranked when at least one lot has candidates; failed when every lot (or the tender) has too few.
+        "outcome": Outcome.RANKED if any(s["outcome"] == Outcome.RANKED for s in sections) else Outcome.FAILED,
         "signed_at": _iso(now),
     }
 
@@ -131,27 +143,38 @@ def verify_report(body, signature, public_key_hex):
 
 # --- for readers ----------------------------------------------------------------------------
 
+def _readable_bid(b):
+    return {**b, "ground_label": label(Ground, b["ground"]) if b["ground"] else "",
+            "automatic_label": str(AUTOMATIC.get(b["automatic"], "")),
+            "reviews": [{**r, "verdict_label": label(Verdict, r["verdict"]),
+                         "ground_label": label(Ground, r["ground"]) if r["ground"] else ""} for r in b["reviews"]],
+            "justification": b["justification"] and {
+                **b["justification"],
+                "outcome_label": str(JUSTIFICATION_OUTCOMES.get(b["justification"]["outcome"], ""))}}
+
+
+def _readable_section(section, criteria):
+    ranking = [{**r, "scored": [{"criterion": c, "score": r["criteria"].get(c),
+                                 "members": r["member_scores"].get(c, [])} for c in criteria]}
+               for r in section["ranking"]]
+    return {**section, "bids": [_readable_bid(b) for b in section["bids"]], "ranking": ranking,
+            "outcome_label": label(Outcome, section["outcome"]),
+            "heading": (_("Lot %(number)s: %(title)s") % section["lot"]) if section["lot"] else ""}
+
+
 def readable_report(body, names=None):
     """A copy of a report body with a label beside every stored code, the dissent by member, and the members'
     names by seat where `names` (seat -> name) gives them."""
     names = names or {}
     scored = body["tender"]["evaluation_method"] == EvaluationMethod.SCORING
     criteria = [c for c in body["tender"]["scoring_weights"] if c != scoring.PRICE] if scored else []
-    bids = [{**b, "ground_label": label(Ground, b["ground"]) if b["ground"] else "",
-             "automatic_label": str(AUTOMATIC.get(b["automatic"], "")),
-             "reviews": [{**r, "verdict_label": label(Verdict, r["verdict"]),
-                          "ground_label": label(Ground, r["ground"]) if r["ground"] else ""} for r in b["reviews"]],
-             "justification": b["justification"] and {
-                 **b["justification"],
-                 "outcome_label": str(JUSTIFICATION_OUTCOMES.get(b["justification"]["outcome"], ""))}}
-            for b in body["bids"]]
+    sections = [_readable_section(section, criteria) for section in body["lots"]]
     dissent = {}
-    for b in bids:
-        for seat in b["dissent"]:
-            dissent.setdefault(seat, []).append(b)
-    ranking = [{**r, "scored": [{"criterion": c, "score": r["criteria"].get(c), "members": r["member_scores"].get(c, [])}
-                                for c in criteria]} for r in body["ranking"]]
-    return {**body, "bids": bids, "ranking": ranking, "outcome_label": label(Outcome, body["outcome"]),
+    for section in sections:
+        for b in section["bids"]:
+            for seat in b["dissent"]:
+                dissent.setdefault(seat, []).append(b)
+    return {**body, "lots": sections, "outcome_label": label(Outcome, body["outcome"]),
             "method_label": label(EvaluationMethod, body["tender"]["evaluation_method"]),
             "dissent": sorted(dissent.items()), "scoring": scored, "criteria": criteria,
             "committee": [{**m, "name": names.get(m["seat"], "")} for m in body["committee"]]}
@@ -174,24 +197,29 @@ def render_pdf(body):
     story = [p(_("Evaluation report") + f" · {tender['reference']}", heading), p(tender["title"]),
              p(_("Procuring entity") + f": {tender['entity']}"),
              p(_("Evaluation method") + f": {body['method_label']}"),
-             p(_("Outcome") + f": {body['outcome_label']}"),
-             p(_("Valid bids") + f": {body['valid_bids']} / " + _("required") + f": {rules['min_valid_bids']}"),
-             Spacer(1, 8)]
-    if body["ranking"]:
-        criteria, scored = body["criteria"], body["scoring"]
-        head = [_("Rank"), _("Bidder"), _("Price")] + ([_("Price score"), *criteria, _("Total")] if scored else [])
-        rows = [[r["rank"], r["bidder"], r["price"]]
-                + ([r["price_score"], *(r["criteria"][c] for c in criteria), r["total"]] if scored else [])
-                for r in body["ranking"]]
-        story += [p(_("Ranking (the first three are the candidates)"), heading),
-                  table([head, *rows], None), Spacer(1, 8)]
-    rows = [[b["bidder"], b["price"], b["votes"]["pass"], b["votes"]["reject"],
-             _("Pass") if b["passed"] else f"{b['ground_label']} {b['automatic_label']}",
-             "; ".join(f"#{r['seat']} {r['verdict_label']} {r['ground_label']}: {r['reason']}" for r in b["reviews"])]
-            for b in body["bids"]]
-    story += [p(_("Review of every bid"), heading),
-              table([[_("Bidder"), _("Price"), _("Pass"), _("Reject"), _("Decision"), _("Members' reasons")],
-                     *rows], [90, 60, 30, 30, 90, 230]), Spacer(1, 8)]
+             p(_("Round") + f": {body['round']}"),
+             p(_("Outcome") + f": {body['outcome_label']}"), Spacer(1, 8)]
+    criteria, scored = body["criteria"], body["scoring"]
+    for section in body["lots"]:
+        if section["heading"]:
+            story += [p(section["heading"], heading)]
+        story += [p(_("Outcome") + f": {section['outcome_label']}"),
+                  p(_("Valid bids") + f": {section['valid_bids']} / " + _("required") + f": {rules['min_valid_bids']}"),
+                  Spacer(1, 4)]
+        if section["ranking"]:
+            head = [_("Rank"), _("Bidder"), _("Price")] + ([_("Price score"), *criteria, _("Total")] if scored else [])
+            rows = [[r["rank"], r["bidder"], r["price"]]
+                    + ([r["price_score"], *(r["criteria"][c] for c in criteria), r["total"]] if scored else [])
+                    for r in section["ranking"]]
+            story += [p(_("Ranking (the first three are the candidates)")), table([head, *rows], None), Spacer(1, 8)]
+        rows = [[b["bidder"], b["price"], b["votes"]["pass"], b["votes"]["reject"],
+                 _("Pass") if b["passed"] else f"{b['ground_label']} {b['automatic_label']}",
+                 "; ".join(f"#{r['seat']} {r['verdict_label']} {r['ground_label']}: {r['reason']}"
+                           for r in b["reviews"])]
+                for b in section["bids"]]
+        story += [p(_("Review of every bid")),
+                  table([[_("Bidder"), _("Price"), _("Pass"), _("Reject"), _("Decision"), _("Members' reasons")],
+                         *rows], [90, 60, 30, 30, 90, 230]), Spacer(1, 8)]
     story += [p(_("Dissent"), heading)]
     story += [p(_("Member %(seat)s disagreed on: %(bids)s") % {
         "seat": seat, "bids": ", ".join(b["bidder"] for b in bids)}) for seat, bids in body["dissent"]] or [p("-")]

@@ -19,7 +19,7 @@ from trading.bids.models import Bid, BidStatus
 from trading.bids.opening.models import OpeningRecord
 from trading.experts.models import Seat, SeatStatus
 from trading.experts.selectors import committee_of, may_see_names, seat_rows
-from trading.tenders.models import EvaluationMethod, Tender, TenderStatus
+from trading.tenders.models import EvaluationMethod, Lot, Tender, TenderStatus
 from trading.tenders.selectors import is_own, tender_policy
 
 from . import scoring
@@ -101,18 +101,38 @@ class BidFacts:
         """A price above the ceiling is rejected by the platform; every other opened bid is on the sheets."""
         return not self.above_ceiling
 
+    @property
+    def lot(self):
+        return self.bid.lot
+
+
+@dataclass(frozen=True)
+class Section:
+    """What is ranked on its own: a lot, or the whole tender when it has none."""
+    lot: Lot | None
+    ceiling: object  # Decimal
+    bids: list  # BidFacts
+    threshold: object  # the abnormally-low price (Decimal), or None
+
 
 @dataclass(frozen=True)
 class Facts:
     tender: Tender
-    bids: list
-    threshold: object  # the abnormally-low price (Decimal), or None
+    sections: list
     percent: int
     criteria: list  # the member-scored criteria (comprehensive scoring), else []
 
     @property
+    def bids(self):
+        return [f for section in self.sections for f in section.bids]
+
+    @property
     def under_review(self):
         return [f for f in self.bids if f.under_review]
+
+    @property
+    def has_lots(self):
+        return any(section.lot is not None for section in self.sections)
 
     def of(self, bid_id):
         return next((f for f in self.bids if f.bid.pk == bid_id), None)
@@ -124,18 +144,28 @@ def criteria(tender):
     return [name for name in (tender.scoring_weights or {}) if name != scoring.PRICE]
 
 
+def _section(lot, ceiling, bids, asked, percent):
+    """The platform's flags on one lot's opened bids: above its ceiling, abnormally low (the published test on
+    the opened bids within the ceiling), and their justification query if any."""
+    within = {b.pk: b.price for b in bids if b.price <= ceiling}
+    low = scoring.abnormally_low(within, percent)
+    return Section(lot=lot, ceiling=ceiling, threshold=scoring.abnormal_threshold(within.values(), percent),
+                   bids=[BidFacts(b, b.pk not in within, b.pk in low, asked.get(b.pk)) for b in bids])
+
+
 def facts(tender):
-    """The opened bids with the platform's flags: above the ceiling, abnormally low (the published test on the
-    opened bids within the ceiling), and their justification query if any."""
-    bids = list(Bid.objects.filter(tender=tender, status=BidStatus.OPENED).select_related("bidder")
+    """The opened bids by lot (lots that failed at the opening are not evaluated) with the platform's flags."""
+    bids = list(Bid.objects.filter(tender=tender, status=BidStatus.OPENED).select_related("bidder", "lot")
                 .order_by("announce_order", "received_at", "id"))
     asked = {j.bid_id: j for j in Justification.objects.filter(tender=tender)}
-    within = {b.pk: b.price for b in bids if b.price <= tender.ceiling_price}
     percent = tender_policy(tender).thresholds["abnormal_price_percent"]
-    low = scoring.abnormally_low(within, percent)
-    return Facts(tender=tender, percent=percent, threshold=scoring.abnormal_threshold(within.values(), percent),
-                 criteria=criteria(tender),
-                 bids=[BidFacts(b, b.pk not in within, b.pk in low, asked.get(b.pk)) for b in bids])
+    lots = [lot for lot in tender.lots.all() if not lot.failed]
+    if lots:
+        sections = [_section(lot, lot.ceiling_price, [b for b in bids if b.lot_id == lot.pk], asked, percent)
+                    for lot in lots]
+    else:
+        sections = [_section(None, tender.ceiling_price, bids, asked, percent)]
+    return Facts(tender=tender, percent=percent, criteria=criteria(tender), sections=sections)
 
 
 def min_valid_bids(tender):
@@ -144,8 +174,17 @@ def min_valid_bids(tender):
 
 # --- sheets --------------------------------------------------------------------------------
 
+def current_round(tender):
+    """The round the committee works on: 1, then one more for each report a re-evaluation superseded."""
+    return 1 + Report.objects.filter(tender=tender, superseded_at__isnull=False).count()
+
+
+def round_sheets(tender):
+    return Sheet.objects.filter(tender=tender, round=current_round(tender))
+
+
 def own_sheet(user, tender):
-    return Sheet.objects.filter(tender=tender, member=user).prefetch_related("reviews__bid__bidder").first()
+    return round_sheets(tender).filter(member=user).prefetch_related("reviews__bid__bidder").first()
 
 
 def sheet_content(sheet):
@@ -159,7 +198,7 @@ def others_sheets(user, tender):
     mine = own_sheet(user, tender)
     if mine is None or not mine.submitted:
         raise PermissionDenied(_("You see the other members' sheets once you have signed your own."))
-    return (Sheet.objects.filter(tender=tender, submitted_at__isnull=False).exclude(member=user)
+    return (round_sheets(tender).filter(submitted_at__isnull=False).exclude(member=user)
             .prefetch_related("reviews__bid__bidder").order_by("submitted_at", "id"))
 
 
@@ -177,13 +216,18 @@ def progress(user, tender):
     if not may_watch(user, tender) and seat_of(user, tender) is None:
         raise PermissionDenied(_("Only the tender's entity, supervisors and its committee follow the evaluation."))
     numbers = seat_numbers(tender)
-    signed = dict(Sheet.objects.filter(tender=tender, submitted_at__isnull=False)
+    signed = dict(round_sheets(tender).filter(submitted_at__isnull=False)
                   .values_list("member_id", "submitted_at"))
     return [Progress(numbers[s.user_id], s.is_representative, signed.get(s.user_id)) for s in seated(tender)]
 
 
 def signed_report(tender):
-    return Report.objects.filter(tender=tender).first()
+    """The report in force: the latest round's, unless a re-evaluation superseded it."""
+    return Report.objects.filter(tender=tender, superseded_at__isnull=True).first()
+
+
+def superseded_reports(tender):
+    return Report.objects.filter(tender=tender, superseded_at__isnull=False).order_by("round")
 
 
 def report_of(tender):

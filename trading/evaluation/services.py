@@ -41,7 +41,7 @@ def _lock(tender_id):
 
 
 def _require_evaluating(tender):
-    if Report.objects.filter(tender=tender).exists():
+    if selectors.signed_report(tender) is not None:
         raise ValidationError({"tender": _("The evaluation is over: the report is signed.")})
     if tender.status != TenderStatus.EVALUATION:
         raise ValidationError({"tender": _("This tender is not under evaluation (status: %(status)s).")
@@ -52,7 +52,8 @@ def _open_sheet(caller, tender):
     """The member's sheet (made on first use), locked; refused once signed."""
     now = clock.now()
     sheet, _created = Sheet.objects.select_for_update().get_or_create(
-        tender=tender, member=caller.user, defaults={"created_at": now, "updated_at": now})
+        tender=tender, member=caller.user, round=selectors.current_round(tender),
+        defaults={"created_at": now, "updated_at": now})
     if sheet.submitted:
         raise ValidationError({"sheet": _("You signed your sheet at %(when)s; it can no longer change.")
                                % {"when": rules.when(sheet.submitted_at)}})
@@ -116,25 +117,31 @@ def submit_sheet(caller, tender_id, data=None):
 
 def _finish_if_all_signed(caller, tender, facts, now):
     seats = selectors.seated(tender)
-    signed = {s.member_id: s for s in Sheet.objects.filter(tender=tender, submitted_at__isnull=False)
+    signed = {s.member_id: s for s in selectors.round_sheets(tender).filter(submitted_at__isnull=False)
               .prefetch_related("reviews")}
     committee = tender.committee
     if len(seats) < committee.size or any(seat.user_id not in signed for seat in seats):
         return None
     opening_signature = tender.opening_record.signature
+    round_ = selectors.current_round(tender)
     body = reports.build_body(facts, seats, signed, selectors.seat_numbers(tender), selectors.min_valid_bids(tender),
-                              opening_signature, now)
-    signed_report = Report(tender=tender, outcome=body["outcome"], body=body, signature=receipts.sign_payload(body),
-                           platform_public_key=receipts.platform_public_key(), signed_at=now)
-    signed_report.pdf.save(f"evaluation-report-{tender.reference}.pdf", ContentFile(reports.render_pdf(body)),
+                              opening_signature, now, round_)
+    signed_report = Report(tender=tender, round=round_, outcome=body["outcome"], body=body,
+                           signature=receipts.sign_payload(body), platform_public_key=receipts.platform_public_key(),
+                           signed_at=now)
+    signed_report.pdf.save(f"evaluation-report-{tender.reference}-{round_}.pdf", ContentFile(reports.render_pdf(body)),
                            save=False)
     signed_report.save()
-    # The committee's rejections are the `disqualified` facts the collusion engine reads.
-    rejected = [row["bid_id"] for row in body["bids"] if not row["passed"]]
-    Bid.objects.filter(pk__in=rejected).update(disqualified=True)
+    # The committee's rejections are the `disqualified` facts the collusion engine reads (a re-evaluation's
+    # report replaces the earlier round's).
+    rows = [row for section in body["lots"] for row in section["bids"]]
+    Bid.objects.filter(pk__in=[row["bid_id"] for row in rows if not row["passed"]]).update(disqualified=True)
+    Bid.objects.filter(pk__in=[row["bid_id"] for row in rows if row["passed"]]).update(disqualified=False)
     record(caller, "evaluation.report", signed_report, embargo=embargo_key(tender), tender=tender.reference,
-           outcome=body["outcome"],
-           valid_bids=body["valid_bids"], candidates=body["candidates"], signature=signed_report.signature)
+           round=round_, outcome=body["outcome"],
+           lots=[{"lot": section["lot"] and section["lot"]["number"], "valid_bids": section["valid_bids"],
+                  "candidates": section["candidates"]} for section in body["lots"]],
+           signature=signed_report.signature)
     return signed_report
 
 
@@ -223,12 +230,29 @@ def fail_for_too_few_bids(caller, tender_id):
         tender = _lock(tender_id)
         if not is_own(caller.user, tender):
             raise PermissionDenied(_("Only the tender's own entity may end its procedure."))
-        signed_report = Report.objects.filter(tender=tender).first()
+        signed_report = selectors.signed_report(tender)
         if signed_report is None or signed_report.outcome != Outcome.FAILED:
             raise ValidationError({"tender": _("Only a signed evaluation report that finds too few valid bids "
                                                "fails the procedure here.")})
         reason = _("Evaluation: %(valid)d valid bids, at least %(min)d required.") % {
-            "valid": signed_report.body["valid_bids"], "min": signed_report.body["rules"]["min_valid_bids"]}
+            "valid": max(section["valid_bids"] for section in signed_report.body["lots"]),
+            "min": signed_report.body["rules"]["min_valid_bids"]}
         move_tender(caller, tender, TenderStatus.FAILED, reason)
         record(caller, "evaluation.fail", tender, reason=reason, report=signed_report.pk)
     return tender
+
+
+def reopen_evaluation(caller, tender, reason):
+    """The committee evaluates again (an objection to the candidates was upheld): the report in force is
+    superseded, kept as it was signed, and the members sign new sheets for the next round.
+
+    For the service that decides it (the award app's objection answer), inside its transaction.
+    """
+    report = Report.objects.select_for_update().filter(tender=tender, superseded_at__isnull=True).first()
+    if report is None:
+        raise ValidationError({"tender": _("There is no signed evaluation report to re-evaluate.")})
+    report.superseded_at, report.superseded_reason = clock.now(), reason[:500]
+    report.save(update_fields=["superseded_at", "superseded_reason"])
+    move_tender(caller, tender, TenderStatus.EVALUATION, reason)
+    record(caller, "evaluation.reopen", report, tender=tender.reference, round=report.round + 1, reason=reason[:500])
+    return report

@@ -170,7 +170,7 @@ def report(request, tender_pk):
     tender = published_tender(tender_pk)
     signed_report = selectors.report_for(request.user, tender)
     return render(request, "evaluation/report.html", {
-        "tender": tender, "report": signed_report,
+        "tender": tender, "report": signed_report, "superseded": selectors.superseded_reports(tender),
         "body": readable_report(signed_report.body, selectors.seat_names(request.user, tender)),
         "may_watch": selectors.may_watch(request.user, tender),
         "is_member": selectors.seat_of(request.user, tender) is not None})
