@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("trading.bids.api")),
     path("", include("trading.experts.api")),
     path("", include("trading.evaluation.api")),
+    path("", include("trading.award.api")),
 ]

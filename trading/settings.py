@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "trading.realtime",
     "trading.experts",
     "trading.evaluation",
+    "trading.award",
     "trading.collusion",
 ]
 

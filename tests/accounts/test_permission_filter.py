@@ -23,6 +23,7 @@ NAV = {
     "audit:log": "audit.view",
     "evaluation:desk": "evaluation.review",
     "experts:dashboard": "expert.declare",
+    "award:results": "candidate.object",
 }
 PUBLIC_NAV = {"tenders:list", "bids:verify_receipt"}
 # The profile's administration links, and the action both pages authorize with.

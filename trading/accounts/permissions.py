@@ -48,6 +48,7 @@ MATRIX = {
     "committee.watch": {S, D},
     "evaluation.review": {X, E},
     "evaluation.justify": {C},
+    "candidate.object": {C},
 }
 
 # What each action is called in a refusal, so people read words, not codes.
@@ -86,6 +87,7 @@ ACTION_LABELS = {
     "committee.watch": gettext_lazy("watch committee draws and see who sits on a committee"),
     "evaluation.review": gettext_lazy("review and score bids as a committee member"),
     "evaluation.justify": gettext_lazy("justify an abnormally low price"),
+    "candidate.object": gettext_lazy("object to the candidates of a tender"),
     "history.import": gettext_lazy("import bid history"),
 }
 

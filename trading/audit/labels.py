@@ -14,6 +14,7 @@ ACTION_LABELS = {
     "tenders.transition": _("Tender status changed"),
     "tenders.checkpoint": _("Checkpoint state changed"),
     "tenders.record_award": _("Award recorded"),
+    "tenders.retender": _("Failed procedure tendered again"),
     "bids.submit": _("Bid submitted"),
     "bids.confirm": _("Bid confirmed after a change"),
     "bids.withdraw": _("Bid withdrawn"),

@@ -11,6 +11,7 @@ AUDIT_LABELS = {
     "evaluation.open_attachment": _("Bid attachment opened by a committee member"),
     "evaluation.report": _("Evaluation report signed"),
     "evaluation.fail": _("Procedure failed: too few valid bids"),
+    "evaluation.reopen": _("Evaluation reopened: the committee evaluates again"),
 }
 
 AUTOMATIC = {

@@ -33,6 +33,17 @@ LABELS = {
 }
 
 
+# Checkpoints of the rooms after the opening (award, contracts...), which this module cannot import:
+# each app registers a source, `source(tender, now) -> [Result]`, when it starts.
+SOURCES = []
+
+
+def register(code, label, source):
+    LABELS[code] = label
+    if source not in SOURCES:
+        SOURCES.append(source)
+
+
 @dataclass
 class Facts:
     status: str
@@ -62,7 +73,7 @@ class Result:
         return LABELS[self.code]
 
 
-def _span(delta):
+def span(delta):
     hours = delta.total_seconds() / 3600
     if hours < 1:
         return _("%(n)d minutes") % {"n": round(delta.total_seconds() / 60)}
@@ -85,15 +96,15 @@ def evaluate(facts, now, yellow_days=None):
         if rules.bidding_too_short(policy, start, deadline):
             results.append(Result("bidding_period", RED, _(
                 "The bidding period is %(length)s; at least %(min)s are required from the documents to the "
-                "deadline.") % {"length": _span(deadline - start), "min": rule}))
+                "deadline.") % {"length": span(deadline - start), "min": rule}))
         else:
             results.append(Result("bidding_period", GREEN, _("The bidding period is %(length)s (at least %(min)s).")
-                                  % {"length": _span(deadline - start), "min": rule}))
+                                  % {"length": span(deadline - start), "min": rule}))
     if start and until:
         state = RED if rules.offer_too_short(policy, start, until) else GREEN
         results.append(Result("document_offer", state, _(
             "Documents are on offer for %(length)s (at least %(min)s), until %(until)s.") % {
-            "length": _span(until - start), "min": policy.describe("document_offer"), "until": rules.when(until)}))
+            "length": span(until - start), "min": policy.describe("document_offer"), "until": rules.when(until)}))
 
     if deadline:
         rule = policy.describe("clarification_cutoff")
@@ -102,7 +113,7 @@ def evaluate(facts, now, yellow_days=None):
             results.append(Result("clarification_cutoff", RED, _(
                 "The conditions changed on %(when)s, only %(left)s before the deadline; at least %(min)s are "
                 "required, so the deadline must move.") % {"when": rules.when(late[0]),
-                                                           "left": _span(deadline - late[0]), "min": rule}))
+                                                           "left": span(deadline - late[0]), "min": rule}))
         elif facts.condition_changes:
             results.append(Result("clarification_cutoff", GREEN, _(
                 "Every change of conditions came at least %(min)s before the deadline.") % {"min": rule}))
@@ -123,7 +134,7 @@ def _opening(facts, now, yellow):
         delay = facts.opened_at - deadline
         if delay > OPENING_GRACE:
             return [Result("opening_on_time", GREEN, _("The opening began at %(when)s, %(late)s after the deadline.")
-                           % {"when": rules.when(facts.opened_at), "late": _span(delay)}, was_red=True)]
+                           % {"when": rules.when(facts.opened_at), "late": span(delay)}, was_red=True)]
         return [Result("opening_on_time", GREEN, _("The opening began at %(when)s, at the deadline.")
                        % {"when": rules.when(facts.opened_at)})]
     if facts.status not in (TenderStatus.PUBLISHED, TenderStatus.BIDDING_CLOSED):
@@ -131,12 +142,12 @@ def _opening(facts, now, yellow):
     if now < deadline:
         state = YELLOW if deadline - now <= yellow else GREEN
         return [Result("opening_on_time", state, _("Bidding closes and the opening is due at %(when)s, in %(left)s.")
-                       % {"when": rules.when(deadline), "left": _span(deadline - now)})]
+                       % {"when": rules.when(deadline), "left": span(deadline - now)})]
     if now - deadline <= OPENING_GRACE:
         return [Result("opening_on_time", YELLOW, _("The deadline passed at %(when)s; the opening must start now.")
                        % {"when": rules.when(deadline)})]
     return [Result("opening_on_time", RED, _("The deadline passed %(ago)s ago and the opening has not started.")
-                   % {"ago": _span(now - deadline)})]
+                   % {"ago": span(now - deadline)})]
 
 
 def _candidates(facts, now):
@@ -150,7 +161,7 @@ def _candidates(facts, now):
         if awarded - shown < minimum:
             return [Result("candidate_notice", RED, _(
                 "The award came %(after)s after the candidate notice; the notice must stay up %(min)s.")
-                % {"after": _span(awarded - shown), "min": rule})]
+                % {"after": span(awarded - shown), "min": rule})]
         return [Result("candidate_notice", GREEN, _("The candidates were shown for at least %(min)s.")
                        % {"min": rule})]
     if facts.status == TenderStatus.CANDIDATES and now - shown < minimum:
@@ -170,7 +181,7 @@ def _contract(facts, now, yellow):
     if done:
         state = RED if done > limit else GREEN
         return [Result("contract_signing", state, _("Completed %(after)s after the award (at most %(max)s).")
-                       % {"after": _span(done - awarded), "max": policy.describe("contract_signing")})]
+                       % {"after": span(done - awarded), "max": policy.describe("contract_signing")})]
     if now > limit:
         return [Result("contract_signing", RED, _("The contract was due by %(until)s and is not recorded.")
                        % {"until": rules.when(limit)})]
@@ -196,6 +207,8 @@ def refresh_checkpoints(tender, caller=None):
     caller = caller or Caller.system()
     now = clock.now()
     results = evaluate(facts_of(tender), now)
+    if tender.status != TenderStatus.DRAFT:
+        results += [result for source in SOURCES for result in source(tender, now)]
     with transaction.atomic():
         stored = {c.code: c for c in Checkpoint.objects.select_for_update().filter(tender=tender)}
         for result in results:

@@ -5,6 +5,7 @@ import zipfile
 
 from django.conf import settings
 from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
 
 MAGIC = {
     ".pdf": (b"%PDF-",),
@@ -107,3 +108,27 @@ def sha256_of(fileobj):
         h.update(chunk)
     fileobj.seek(0)
     return h.hexdigest()
+
+
+def check_upload(errors, field, upload):
+    """Put in `errors[field]` why an uploaded file is refused: missing, empty, too large, a type the platform
+    does not take, content that is not what its extension says, or an archive that expands too far."""
+    if upload is None or not hasattr(upload, "read"):
+        errors[field] = _("Choose a file.")
+        return
+    ext = extension(upload.name)
+    allowed = settings.SUNLIGHT["DOCUMENT_EXTENSIONS"]
+    limit = settings.SUNLIGHT["MAX_DOCUMENT_BYTES"]
+    if ext not in allowed:
+        errors[field] = _("Allowed file types: %(types)s.") % {"types": ", ".join(allowed)}
+    elif not upload.size:
+        errors[field] = _("The file is empty.")
+    elif upload.size > limit:
+        errors[field] = _("The file is larger than %(mb).0f MB.") % {"mb": limit / 1024 / 1024}
+    elif not content_matches(ext, upload):
+        errors[field] = _("The content of the file is not a %(ext)s file.") % {"ext": ext}
+    else:
+        try:
+            check_archive(ext, upload)
+        except ArchiveTooLarge:
+            errors[field] = _("The archive is damaged, encrypted or expands too far (a zip bomb?); it was refused.")

@@ -12,7 +12,8 @@ TRANSITIONS = {
     S.EVALUATION: {S.CANDIDATES, S.FAILED, S.CANCELLED},
     # An upheld objection to the candidates sends the tender back to evaluation.
     S.CANDIDATES: {S.AWARDED, S.EVALUATION, S.FAILED, S.CANCELLED},
-    S.AWARDED: {S.COMPLETE},
+    # A winner who declines or fails to sign has the award revoked: the next candidate may be awarded.
+    S.AWARDED: {S.COMPLETE, S.CANDIDATES},
     S.COMPLETE: set(),
     S.FAILED: set(),
     S.CANCELLED: set(),

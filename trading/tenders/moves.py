@@ -29,8 +29,8 @@ def move_tender(caller, tender, to_status, reason=""):
         now = clock.now()
         if to_status == TenderStatus.BIDDING_CLOSED and (locked.deadline is None or now < locked.deadline):
             raise ValidationError({"status": _("Bidding is open until the deadline; it cannot close earlier.")})
-        if to_status == TenderStatus.AWARDED and locked.winner_id is None:
-            raise ValidationError({"status": _("Record the winner and the amount to award the tender.")})
+        if to_status == TenderStatus.AWARDED and locked.awarded_amount is None:
+            raise ValidationError({"status": _("A tender is awarded through the award of its candidates.")})
         locked.status = to_status
         fields = ["status"]
         if to_status == TenderStatus.PUBLISHED:

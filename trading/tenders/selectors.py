@@ -130,3 +130,9 @@ def procedures_for(project):
     if ProcedurePolicy.objects.filter(procedure_type=ProcedureType.TRAINING, enabled=True).exists():
         choices.append(ProcedureType.TRAINING)
     return choices
+
+
+def may_tender_again(tender):
+    """A failed procedure, or one with failed lots, not yet tendered again."""
+    return ((tender.status == TenderStatus.FAILED or tender.lots.filter(failed_at__isnull=False).exists())
+            and not tender.retenders.exists())

@@ -5,12 +5,13 @@ the whole input before writing anything, and run in one transaction with the
 audit entry. Bad input raises ValidationError({field: message}).
 """
 import secrets
+from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from trading.accounts.models import HolderKey, Organisation
 from trading.accounts.permissions import authorize
@@ -191,6 +192,18 @@ def update_tender(caller, tender, **changes):
     return original
 
 
+# Stages a tender reaches only through their own use case, with its checks, never by a bare move.
+OWN_USE_CASE = {
+    TenderStatus.PUBLISHED: gettext_lazy("Publish a tender through its publication form."),
+    TenderStatus.OPENING: gettext_lazy("The opening starts in the opening room."),
+    TenderStatus.EVALUATION: gettext_lazy("The evaluation starts with the signed opening record, or again when an "
+                                          "objection is upheld."),
+    TenderStatus.CANDIDATES: gettext_lazy("Publish the candidate notice from the signed evaluation report."),
+    TenderStatus.AWARDED: gettext_lazy("Award a candidate after the candidate notice."),
+    TenderStatus.FAILED: gettext_lazy("A procedure fails at the opening or on the evaluation report."),
+}
+
+
 def transition(caller, tender, to_status, reason=""):
     """An official of the tender's entity moves it to its next stage, or cancels it (a checked use case)."""
     if to_status not in TenderStatus.values:
@@ -198,8 +211,8 @@ def transition(caller, tender, to_status, reason=""):
     to_status = TenderStatus(to_status)
     authorize(caller.user, "tender.cancel" if to_status == TenderStatus.CANCELLED else "tender.advance")
     check_own(caller.user, tender)
-    if to_status == TenderStatus.PUBLISHED:
-        raise ValidationError({"status": _("Publish a tender through its publication form.")})
+    if to_status in OWN_USE_CASE:
+        raise ValidationError({"status": OWN_USE_CASE[to_status]})
     reason = rules.text({}, "reason", reason, rules.MAX_REASON, required=False)[:rules.MAX_REASON]
     return move_tender(caller, tender, to_status, reason)
 
@@ -318,29 +331,32 @@ def cancel_tender(caller, tender, reason):
     return transition(caller, tender, TenderStatus.CANCELLED, reason)
 
 
-def record_award(caller, tender, winner, amount):
-    """Award the tender to the winning candidate after the candidate notice."""
-    authorize(caller.user, "tender.advance")
+def retender(caller, tender):
+    """Tender a failed procedure (or its failed lots) again: a new draft with the same project, conditions and
+    lots, linked both ways. The entity then adds the documents, reviews the dates and publishes it."""
+    authorize(caller.user, "tender.create")
     check_own(caller.user, tender)
-    errors = {}
-    amount = rules.amount(errors, "amount", amount)
-    if not isinstance(winner, Organisation) or winner.kind != OrganisationKind.CONTRACTOR:
-        errors["winner"] = _("Choose the winning contractor.")
-    if amount is not None and amount > tender.ceiling_price:
-        errors["amount"] = _("The awarded amount cannot exceed the ceiling price.")
-    if errors:
-        raise ValidationError(errors)
     with transaction.atomic():
-        locked = Tender.objects.select_for_update().get(pk=tender.pk)
-        if locked.status != TenderStatus.CANDIDATES:
-            raise ValidationError({"status": _("A tender cannot go from “%(from)s” to “%(to)s”.") % {
-                "from": locked.get_status_display(), "to": TenderStatus.AWARDED.label}})
-        locked.winner, locked.awarded_amount = winner, amount
-        locked.save(update_fields=["winner", "awarded_amount"])
-        tender.winner, tender.awarded_amount = winner, amount
-        move_tender(caller, tender, TenderStatus.AWARDED, _("Awarded to %(winner)s") % {"winner": winner})
-        record(caller, "tenders.record_award", locked, winner=winner.name, amount=amount)
-    return tender
+        old = Tender.objects.select_for_update().get(pk=tender.pk)
+        failed_lots = [lot for lot in old.lots.all() if lot.failed]
+        if old.status != TenderStatus.FAILED and not failed_lots:
+            raise ValidationError({"tender": _("Only a failed procedure, or a tender with failed lots, is tendered "
+                                               "again.")})
+        if old.retenders.exists():
+            raise ValidationError({"tender": _("This tender was already tendered again as %(reference)s.") % {
+                "reference": old.retenders.first().reference}})
+        lots = list(old.lots.all()) if old.status == TenderStatus.FAILED else failed_lots
+        new = Tender.objects.create(
+            project=old.project, reference=_reference("T"), title=old.title, description=old.description,
+            ceiling_price=sum((lot.ceiling_price for lot in lots), Decimal(0)) if lots else old.ceiling_price,
+            evaluation_method=old.evaluation_method, scoring_weights=old.scoring_weights,
+            bid_security_amount=old.bid_security_amount, procedure_type=old.procedure_type,
+            min_bids=old.min_bids, is_public=old.is_public, key_threshold=old.key_threshold,
+            confirmation_minutes=old.confirmation_minutes, retender_of=old)
+        for number, lot in enumerate(lots, 1):
+            Lot.objects.create(tender=new, number=number, title=lot.title, ceiling_price=lot.ceiling_price)
+        record(caller, "tenders.retender", new, retender_of=old.reference, lots=[lot.number for lot in lots])
+    return new
 
 
 # --- documents -----------------------------------------------------------------------
@@ -351,26 +367,7 @@ def upload_document(caller, tender, title, upload):
     check_own(caller.user, tender)
     errors = {}
     title = rules.text(errors, "title", title, rules.MAX_TITLE)
-    if upload is None or not hasattr(upload, "read"):
-        errors["file"] = _("Choose a file.")
-    else:
-        ext = documents.extension(upload.name)
-        allowed = settings.SUNLIGHT["DOCUMENT_EXTENSIONS"]
-        limit = settings.SUNLIGHT["MAX_DOCUMENT_BYTES"]
-        if ext not in allowed:
-            errors["file"] = _("Allowed file types: %(types)s.") % {"types": ", ".join(allowed)}
-        elif not upload.size:
-            errors["file"] = _("The file is empty.")
-        elif upload.size > limit:
-            errors["file"] = _("The file is larger than %(mb).0f MB.") % {"mb": limit / 1024 / 1024}
-        elif not documents.content_matches(ext, upload):
-            errors["file"] = _("The content of the file is not a %(ext)s file.") % {"ext": ext}
-        else:
-            try:
-                documents.check_archive(ext, upload)
-            except documents.ArchiveTooLarge:
-                errors["file"] = _("The archive is damaged, encrypted or expands too far (a zip bomb?); "
-                                   "it was refused.")
+    documents.check_upload(errors, "file", upload)
     if tender.status not in (TenderStatus.DRAFT, TenderStatus.PUBLISHED) or (
             tender.status == TenderStatus.PUBLISHED and tender.deadline <= clock.now()):
         errors["tender"] = _("Documents can be added only before the deadline.")

@@ -17,4 +17,5 @@ urlpatterns = [
     path("my/<int:pk>/publish/", views.tender_publish, name="publish"),
     path("my/<int:pk>/clarify/", views.tender_clarify, name="clarify"),
     path("my/<int:pk>/cancel/", views.tender_cancel, name="cancel"),
+    path("my/<int:pk>/retender/", views.tender_retender, name="retender"),
 ]

@@ -47,6 +47,9 @@ def tender_detail(request, pk):
         "may_see_downloads": allowed(user, "document.view_downloads") and lifecycle.bidding_over(tender),
         "after_opening": lifecycle.bidding_over(tender),
         "report_public": tender.status in (TenderStatus.AWARDED, TenderStatus.COMPLETE),
+        "retenders": tender.retenders.all(),
+        "may_retender": (allowed(user, "tender.create") and selectors.is_own(user, tender)
+                         and selectors.may_tender_again(tender)),
     }
     return render(request, "tenders/detail.html", context)
 
@@ -205,3 +208,17 @@ def tender_cancel(request, pk):
     return _manage_post(request, pk, "cancel_form", lambda tender: CancelForm(request.POST),
                         lambda caller, tender, data: services.cancel_tender(caller, tender, data["reason"]),
                         _("The tender is cancelled."))
+
+
+@login_required
+@require_POST
+def tender_retender(request, pk):
+    tender = selectors.tender_for(request.user, pk)
+    try:
+        again = services.retender(Caller.from_request(request), tender)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("tenders:detail", pk=tender.pk)
+    messages.success(request, _("A new draft tender %(reference)s is ready: add the documents, check the dates and "
+                                "publish it.") % {"reference": again.reference})
+    return redirect("tenders:manage", pk=again.pk)
