@@ -7,10 +7,12 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count
 
 from fixtures import demo
+from fixtures.experts import EXTRA_EXPERTS
 from trading.accounts.models import HolderKey, Organisation, User
 from trading.audit.models import AuditEntry
 from trading.bids.models import Bid, BidStatus
 from trading.sealing import unlock_holder_key
+from trading.tenders import clock
 from trading.tenders.models import Tender, TenderStatus
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +29,7 @@ def printed_logins(output):
     found = []
     for line in output.splitlines():
         match = re.search(r"\s(\S+)\s+(\S+)(?:\s+key passphrase: (\S+))?$", line)
-        if match and "Demo logins" not in line and "More bidders" not in line:
+        if match and "Demo logins" not in line and "More " not in line:
             found.append(match.groups())
     return found
 
@@ -56,6 +58,18 @@ def test_make_demo_steps_load_the_full_market_once_and_print_working_logins(clie
     assert sealed.count() >= 3
     assert all(bid.sealed_content and bid.price is None for bid in sealed)
     assert Tender.objects.get(imported=False, status=TenderStatus.AWARDED).winner is not None
+    # after the opening, the road runs through the committee, the report, the notice and the award
+    awarded = Tender.objects.get(imported=False, status=TenderStatus.AWARDED)
+    assert awarded.awards.get().amount == awarded.awarded_amount
+    assert awarded.evaluation_reports.get().outcome == "ranked"
+    candidates = Tender.objects.get(imported=False, status=TenderStatus.CANDIDATES)
+    notice = candidates.candidate_notices.get()
+    assert notice.closes_at > clock.now() and candidates.candidate_objections.filter(answered_at__isnull=True).exists()
+    assert "Candidate notice" in client.get(f"/award/tender/{candidates.pk}/").content.decode()
+    waiting = Tender.objects.get(imported=False, status=TenderStatus.EVALUATION)
+    assert waiting.committee.seats.filter(user__username="expert", status="seated").exists()
+    assert not waiting.evaluation_reports.exists()
+    assert "expert12" in command("demo_logins")
     # one practice tender on the training procedure, labelled, with its deadline minutes away and three bids
     practice = Tender.objects.get(imported=False, procedure_type="training")
     assert practice.status == TenderStatus.PUBLISHED and practice.policy["training"]
@@ -116,4 +130,4 @@ def test_a_smaller_seeded_demo_for_quick_runs():
     loaded = demo.load(seed=5, contractors=30, tenders=60, live=False)
     assert (loaded.contractors, loaded.tenders) == (30, 60)
     assert Tender.objects.filter(imported=True).count() == 60
-    assert User.objects.count() == len(demo.LOGINS) + len(demo.EXTRA_CONTRACTORS)
+    assert User.objects.count() == len(demo.LOGINS) + len(demo.EXTRA_CONTRACTORS) + len(EXTRA_EXPERTS)

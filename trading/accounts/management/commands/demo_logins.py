@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from fixtures import demo
+from fixtures.experts import EXTRA_EXPERTS
 
 
 class Command(BaseCommand):
@@ -18,3 +19,4 @@ class Command(BaseCommand):
                 line += f"   key passphrase: {passphrase}"
             self.stdout.write(line)
         self.stdout.write(f"  More bidders: {', '.join(demo.EXTRA_CONTRACTORS)} (same password).")
+        self.stdout.write(f"  More evaluation experts: {', '.join(EXTRA_EXPERTS)} (same password).")
