@@ -7,11 +7,10 @@
 import contextlib
 from dataclasses import dataclass
 
+from tests.evaluation.builders import Evaluation, evaluating
 from trading.award import services
 from trading.award.selectors import live_notice
 from trading.tenders import clock
-
-from tests.evaluation.builders import Evaluation, evaluating
 
 PRICES = ["980000.00", "1010000.50", "995500.00", "1050000.00"]
 

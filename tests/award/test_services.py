@@ -6,6 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests.award.builders import reported
+from tests.factories import make_user
 from trading.award import notices, selectors, services
 from trading.award.models import Award, CandidateNotice, Objection, ObjectionAttachment
 from trading.bids.models import Bid
@@ -16,9 +18,6 @@ from trading.tenders import services as tender_services
 from trading.tenders.checkpoints import refresh_checkpoints
 from trading.tenders.models import Checkpoint, Tender, TenderStatus
 from trading.tenders.selectors import tender_policy
-
-from tests.award.builders import reported
-from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
