@@ -27,13 +27,18 @@ def give_holder_key(user):
     return user
 
 
+# Two lots whose ceilings add up to less than the builders' tender ceiling (1 000 000.00).
+LOTS = [{"title": "Carriageway resurfacing", "ceiling_price": "600000.00"},
+        {"title": "Street lighting", "ceiling_price": "350000.00"}]
+
 CONTENT = dict(price="1250000.00", duration_days=180, quality="Qualified, national standard GB 50300",
                project_manager="Wang Lei", security_reference="BG-2026-0001")
 
 
-def submit(user, tender, client_key="", attachments=(), ip="198.51.100.7", device="fp-1", **changes):
+def submit(user, tender, client_key="", attachments=(), ip="198.51.100.7", device="fp-1", lot=None, **changes):
+    """Submit through the service; `lot` is the lot's number for a tender with lots."""
     caller = Caller(user=user, ip=ip, user_agent="pytest-browser/1.0", device=device)
-    return services.submit_bid(caller, tender.pk, {**CONTENT, **changes}, attachments, client_key)
+    return services.submit_bid(caller, tender.pk, {**CONTENT, **changes}, attachments, client_key, lot=lot)
 
 
 def rebuild_key(tender, k=2):

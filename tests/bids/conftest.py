@@ -3,7 +3,7 @@ import pytest
 from tests.factories import make_user
 from tests.tenders.builders import published_tender
 
-from .builders import give_holder_key
+from .builders import LOTS, give_holder_key
 
 
 @pytest.fixture(autouse=True)
@@ -19,3 +19,10 @@ def holders(entity_user, supervisor):
 @pytest.fixture
 def tender(entity_user, holders):
     return published_tender(entity_user=entity_user, holders=holders, key_threshold=2, title="Bridge repair")
+
+
+@pytest.fixture
+def lot_tender(entity_user, holders):
+    """A published tender divided into two lots (numbers 1 and 2)."""
+    return published_tender(entity_user=entity_user, holders=holders, key_threshold=2, title="Ring road in lots",
+                            lots=LOTS)

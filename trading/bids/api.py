@@ -1,5 +1,6 @@
 """REST API for contractors' own tools: submit / replace / withdraw / confirm bids, own bids, receipts.
 
+For a tender divided into lots, each bid names its lot by number (field `lot`: 1, 2, ...).
 Submissions are idempotent: send a client key (field `client_key` or header
 `Idempotency-Key`); the same key returns the same bid and receipt. The device
 fingerprint comes in the `X-Device-Fingerprint` header.
@@ -22,15 +23,22 @@ from .content import CONTENT_FIELDS, as_row_id
 from .models import Bid
 
 
+class LotRefSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    title = serializers.CharField()
+
+
 class BidSerializer(serializers.ModelSerializer):
     tender_reference = serializers.CharField(source="tender.reference", read_only=True)
+    lot = LotRefSerializer(read_only=True, allow_null=True,
+                           help_text="The lot this bid is for (null for a tender without lots).")
     attachments = serializers.SerializerMethodField()
     receipt_seq = serializers.SerializerMethodField()
 
     class Meta:
         model = Bid
         # Never the opened fields: a bid's content is only ever announced at the opening.
-        fields = ["id", "tender", "tender_reference", "version", "status", "received_at", "needs_reconfirmation",
+        fields = ["id", "tender", "tender_reference", "lot", "version", "status", "received_at", "needs_reconfirmation",
                   "confirmed_at", "content_digest", "attachments", "receipt_seq"]
         read_only_fields = fields
 
@@ -51,6 +59,12 @@ class SubmitSerializer(serializers.Serializer):
     """Documents the submission; the service does the checking and answers per field."""
 
     tender = serializers.IntegerField()
+    lot = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1,
+        help_text="The lot's number within the tender (1, 2, ... as listed in the tender's `lots`), not its id. "
+                  "Required for a tender divided into lots: a bid is for one lot, and a bidder has one active "
+                  "bid per lot (submitting again for the same lot replaces it). Leave it out for a tender "
+                  "without lots. A missing, unknown or unexpected lot is answered 400 with an error on `lot`.")
     price = serializers.DecimalField(max_digits=16, decimal_places=2)
     duration_days = serializers.IntegerField()
     quality = serializers.CharField()
@@ -89,7 +103,7 @@ class BidViewSet(viewsets.GenericViewSet):
                                OpenApiParameter("X-Device-Fingerprint", str, OpenApiParameter.HEADER,
                                                 required=False)])
     def create(self, request):
-        """Submit a sealed bid, or replace your active bid for the same tender."""
+        """Submit a sealed bid, or replace your active bid for the same tender (or the same lot of it)."""
         data = request.data
         if not hasattr(data, "get"):
             raise ValidationError({"non_field_errors": [_("Send a JSON object or a form.")]})
@@ -99,7 +113,8 @@ class BidViewSet(viewsets.GenericViewSet):
         content = {name: data.get(name) for name in CONTENT_FIELDS}
         files = request.FILES.getlist("attachments") if request.FILES else []
         client_key = data.get("client_key") or request.headers.get("Idempotency-Key", "")
-        submission = services.submit_bid(Caller.from_request(request), tender, content, files, client_key)
+        submission = services.submit_bid(Caller.from_request(request), tender, content, files, client_key,
+                                         lot=data.get("lot"))
         body = {"bid": BidSerializer(submission.bid).data, "receipt": submission.receipt.document(),
                 "replayed": not submission.created}
         return Response(body, status=status.HTTP_201_CREATED if submission.created else status.HTTP_200_OK)

@@ -35,11 +35,19 @@ class BidForm(forms.Form):
     client_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     device_fingerprint = forms.CharField(widget=forms.HiddenInput, required=False, max_length=128)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, lots=(), **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             # A fresh key per form: a double click or a resent form stores one bid, not two.
             self.initial["client_key"] = uuid.uuid4().hex
+        if lots:
+            # A tender with lots: each bid is for one lot, chosen first (the service checks it again).
+            self.fields["lot"] = forms.TypedChoiceField(
+                label=_("Lot"), coerce=int, required=False, empty_value=None, help_text=_("One bid per lot; bid again to bid for another lot."),
+                choices=[("", _("Choose the lot you bid for"))] + [
+                    (lot.number, _("Lot %(number)s: %(title)s (ceiling price %(ceiling)s)") % {
+                        "number": lot.number, "title": lot.title, "ceiling": lot.ceiling_price}) for lot in lots])
+            self.order_fields(["lot"])
 
 
 class ReceiptCheckForm(forms.Form):

@@ -34,6 +34,8 @@ class BidStatus(models.TextChoices):
     REVOKED = "revoked", _("Revoked (bidder failed to decrypt)")
     WITHDRAWN_AT_OPENING = "withdrawn_opening", _("Withdrawn at opening (decryption failed)")
     LAPSED = "lapsed", _("Lapsed (not confirmed after a change of conditions)")
+    # Its lot had fewer bids than the minimum at the opening: the lot failed and the bid stays sealed.
+    LOT_FAILED = "lot_failed", _("Not opened (its lot failed at the opening)")
 
 
 class Bid(models.Model):
@@ -68,8 +70,13 @@ class Bid(models.Model):
     class Meta:
         ordering = ["tender_id", "announce_order", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["tender", "bidder"], condition=Q(status="active"),
-                                    name="one_active_bid_per_bidder"),
+            # One active bid per bidder: per tender when it has no lots, per lot when it has. Two partial
+            # constraints, because a unique index treats NULL lots as distinct (SQLite and PostgreSQL alike).
+            models.UniqueConstraint(fields=["tender", "bidder"], condition=Q(status="active", lot__isnull=True),
+                                    name="one_active_bid_per_bidder_without_lot"),
+            models.UniqueConstraint(fields=["tender", "lot", "bidder"],
+                                    condition=Q(status="active", lot__isnull=False),
+                                    name="one_active_bid_per_bidder_and_lot"),
             models.UniqueConstraint(fields=["bidder", "client_key"], condition=~Q(client_key=""),
                                     name="idempotent_client_key"),
         ]

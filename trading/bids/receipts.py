@@ -1,9 +1,10 @@
 """Signed submission receipts, and how anyone checks one offline.
 
 A receipt is a JSON document ``{"payload": {...}, "signature": "<hex>"}``. The payload
-names the tender, the bidder's credit code, the bid id and version, the SHA-256 of
-the sealed bid and of each sealed attachment, the server time, a platform-wide
-sequence number, and the platform's Ed25519 public key with its id. The signature
+names the tender (and, for a tender with lots, the lot: ``{"number", "title"}``), the
+bidder's credit code, the bid id and version, the SHA-256 of the sealed bid and of each
+sealed attachment, the server time, a platform-wide sequence number, and the platform's
+Ed25519 public key with its id. The signature
 is Ed25519 over the canonical JSON of the payload (sorted keys, no spaces, UTF-8).
 
 Trust. The signature proves that whoever holds the private half of the public key
@@ -79,7 +80,7 @@ def platform_key_info() -> dict:
 
 def build_payload(*, tender, bid, attachment_digests, seq, server_time: datetime) -> dict:
     public = platform_public_key()
-    return {
+    payload = {
         "format": FORMAT,
         "tender": tender.reference,
         "bidder": bid.bidder.credit_code,
@@ -92,6 +93,10 @@ def build_payload(*, tender, bid, attachment_digests, seq, server_time: datetime
         "platform_key_id": key_id(public),
         "platform_public_key": public,
     }
+    if bid.lot_id is not None:
+        # A bid on a tender with lots is for one lot: the receipt names it (absent for a tender without lots).
+        payload["lot"] = {"number": bid.lot.number, "title": bid.lot.title}
+    return payload
 
 
 def sign_payload(payload: dict) -> str:

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from trading.accounts.permissions import authorize
-from trading.tenders.models import Tender, TenderStatus
+from trading.tenders.models import Lot, Tender, TenderStatus
 
 from .content import as_row_id
 from .models import Bid, BidStatus, Receipt
@@ -22,7 +22,7 @@ def own_bids(user):
     if user.organisation_id is None:
         return Bid.objects.none()
     return (Bid.objects.filter(bidder_id=user.organisation_id)
-            .select_related("tender", "receipt").order_by("-received_at", "-id"))
+            .select_related("tender", "lot", "receipt").order_by("-received_at", "-id"))
 
 
 def own_bid(user, bid_id):
@@ -40,8 +40,24 @@ def own_receipt(user, bid_id):
         raise Http404(_("No such receipt.")) from None
 
 
-def own_active_bid(user, tender):
-    return own_bids(user).filter(tender=tender, status=BidStatus.ACTIVE).first()
+def own_active_bid(user, tender, lot=None):
+    """The organisation's submitted bid for the tender (lot None) or for one of its lots."""
+    return own_bids(user).filter(tender=tender, lot=lot, status=BidStatus.ACTIVE).first()
+
+
+def own_active_bids(user, tender):
+    """Every submitted bid of the organisation on the tender: one, or one per lot it bid for (by lot number)."""
+    return list(own_bids(user).filter(tender=tender, status=BidStatus.ACTIVE).order_by("lot__number"))
+
+
+def tender_lots(tender):
+    """The tender's lots in number order; empty when the tender is not divided into lots."""
+    return list(Lot.objects.filter(tender=tender).order_by("number"))
+
+
+def ceiling_of(bid):
+    """The ceiling price a bid is held to: its lot's, or the tender's when the tender has no lots."""
+    return bid.lot.ceiling_price if bid.lot_id else bid.tender.ceiling_price
 
 
 def bids_needing_confirmation(user):

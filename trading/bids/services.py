@@ -25,7 +25,7 @@ from trading.accounts.permissions import authorize
 from trading.audit import embargo as audit_embargo
 from trading.audit.services import record
 from trading.tenders import clock
-from trading.tenders.models import Tender, TenderStatus
+from trading.tenders.models import Lot, Tender, TenderStatus
 
 from . import content as bid_content
 from . import receipts
@@ -105,24 +105,27 @@ def _next_receipt_seq():
     return row[0]
 
 
-def submit_bid(caller, tender_id, data, attachments=(), client_key=""):
+def submit_bid(caller, tender_id, data, attachments=(), client_key="", lot=None):
     """Submit a sealed bid, or replace the bidder's active one; return a Submission.
 
     `data` holds price, duration_days, quality, project_manager, security_reference.
+    `lot` is the lot's number within the tender: required when the tender has lots (one active bid
+    per bidder and lot), refused when it has none (one active bid per bidder and tender).
     The same client key returns the same bid and receipt instead of a second bid.
     """
     authorize(caller.user, "bid.submit")
     organisation = _organisation(caller)
     client_key = bid_content.clean_client_key(client_key)
-    try:
-        content = bid_content.clean_content(data)
-        files = bid_content.read_attachments(attachments)
-    except ValidationError as exc:
+    tender_id = bid_content.as_row_id(tender_id)
+    errors = {}
+    content = _collect(errors, bid_content.clean_content, data)
+    files = _collect(errors, bid_content.read_attachments, attachments)
+    lot = _collect(errors, clean_lot, tender_id, lot)
+    if errors:
         if client_key and Bid.objects.filter(bidder=organisation, client_key=client_key).exists():
             # A retry whose body was lost or changed still gets its original answer.
             return _replay(caller, organisation, tender_id, client_key)
-        raise exc
-    tender_id = bid_content.as_row_id(tender_id)
+        raise ValidationError(errors)
     # Sealing is the costly part: done before the transaction, so no lock waits on it.
     public_key = _tender_public_key(tender_id)
     if public_key is not None:
@@ -135,7 +138,7 @@ def submit_bid(caller, tender_id, data, attachments=(), client_key=""):
             tender = _share_lock_tender(tender_id)
             _lock_bidder(organisation)
             if client_key:
-                existing = _existing_for_key(organisation, client_key, tender)
+                existing = _existing_for_key(organisation, client_key, tender, lot, check_lot=True)
                 if existing:
                     return Submission(existing, existing.receipt, created=False)
             now = clock.now()
@@ -143,15 +146,15 @@ def submit_bid(caller, tender_id, data, attachments=(), client_key=""):
             if public_key is None:
                 raise ValidationError({"tender": _("This tender has no sealing key; bids cannot be accepted.")})
 
-            previous = (Bid.objects.select_for_update()
-                        .filter(tender=tender, bidder=organisation, status=BidStatus.ACTIVE).first())
-            last_version = (Bid.objects.filter(tender=tender, bidder=organisation)
-                            .order_by("-version").values_list("version", flat=True).first()) or 0
+            # Replacement and versions are per lot (lot=None: the tender has no lots).
+            own = Bid.objects.filter(tender=tender, bidder=organisation, lot=lot)
+            previous = own.select_for_update().filter(status=BidStatus.ACTIVE).first()
+            last_version = own.order_by("-version").values_list("version", flat=True).first() or 0
             if previous:
                 previous.status = BidStatus.REPLACED
                 previous.save(update_fields=["status"])
             bid = Bid.objects.create(
-                tender=tender, bidder=organisation, submitted_by=caller.user, client_key=client_key,
+                tender=tender, lot=lot, bidder=organisation, submitted_by=caller.user, client_key=client_key,
                 version=last_version + 1, status=BidStatus.ACTIVE, sealed_content=sealed,
                 content_digest=sealing.digest(sealed), received_at=now, confirmed_at=now,
                 ip=caller.ip or "", user_agent=(caller.user_agent or "")[:300],
@@ -173,7 +176,8 @@ def submit_bid(caller, tender_id, data, attachments=(), client_key=""):
             receipt = Receipt.objects.create(bid=bid, seq=seq, issued_at=now, payload=payload,
                                              signature=receipts.sign_payload(payload))
             record(caller, "bids.submit", bid, embargo=audit_embargo.key("tender", tender.pk),
-                   tender=tender.reference, version=bid.version, replaced_bid=previous.pk if previous else None,
+                   tender=tender.reference, lot=lot.number if lot else None, version=bid.version,
+                   replaced_bid=previous.pk if previous else None,
                    ciphertext_sha256=bid.content_digest, attachments=len(digests), receipt_seq=seq)
     except IntegrityError:
         _delete_files(written)
@@ -187,14 +191,52 @@ def submit_bid(caller, tender_id, data, attachments=(), client_key=""):
     return Submission(bid, receipt, created=True)
 
 
-def _existing_for_key(organisation, client_key, tender):
+def _collect(errors, clean, *args):
+    """Run one check; file its field errors in `errors` (so every problem is answered at once) and return None."""
+    try:
+        return clean(*args)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+        return None
+
+
+def clean_lot(tender_id, value):
+    """The tender's Lot a bid is for, from its number; None for a tender without lots.
+
+    Lots are fixed once a tender is published (only drafts are edited), so this reads them without a lock.
+    An unknown tender is left to the submission's own check.
+    """
+    lots = {lot.number: lot for lot in Lot.objects.filter(tender_id=tender_id)} if tender_id else {}
+    given = value not in (None, "")
+    if not lots:
+        if given:
+            raise ValidationError({"lot": _("This tender is not divided into lots; leave the lot empty.")})
+        return None
+    numbers = ", ".join(str(n) for n in sorted(lots))
+    if not given:
+        raise ValidationError({"lot": _("This tender is divided into lots (%(numbers)s): give the number of the "
+                                        "lot you bid for.") % {"numbers": numbers}})
+    number = bid_content.as_row_id(value)
+    if number is None:
+        raise ValidationError({"lot": _("Give the lot as its number within the tender (%(numbers)s).")
+                               % {"numbers": numbers}})
+    if number not in lots:
+        raise ValidationError({"lot": _("This tender has no lot %(number)d; its lots are %(numbers)s.")
+                               % {"number": number, "numbers": numbers}})
+    return lots[number]
+
+
+def _existing_for_key(organisation, client_key, tender, lot=None, check_lot=False):
     # Almost every key is new: a narrow query first (building the full one costs more CPU than running it).
-    found = Bid.objects.filter(bidder=organisation, client_key=client_key).values_list("pk", "tender_id").first()
+    found = (Bid.objects.filter(bidder=organisation, client_key=client_key)
+             .values_list("pk", "tender_id", "lot_id").first())
     if found is None:
         return None
     if found[1] != tender.pk:
         raise ValidationError({"client_key": _("This client key was already used for another tender.")})
-    return Bid.objects.select_related("receipt").get(pk=found[0])
+    if check_lot and found[2] != (lot.pk if lot else None):
+        raise ValidationError({"client_key": _("This client key was already used for another lot of this tender.")})
+    return Bid.objects.select_related("receipt", "lot").get(pk=found[0])
 
 
 def _replay(caller, organisation, tender_id, client_key):
@@ -280,7 +322,8 @@ def open_bids(tender, private_key, caller=None):
     """Decrypt the tender's submitted bids and fill their announced fields; refuse before the deadline.
 
     Bids still waiting for reconfirmation lapse; a bid whose ciphertext does not open
-    is marked withdrawn at opening. Returns the opened bids in order of receipt.
+    is marked withdrawn at opening. Returns the opened bids in announcement order: by lot number,
+    then in order of receipt. Bids of a lot that failed at the opening are no longer active and stay sealed.
     """
     from trading.accounts.caller import Caller
 
@@ -291,9 +334,11 @@ def open_bids(tender, private_key, caller=None):
     with transaction.atomic():
         tender = Tender.objects.select_for_update().get(pk=tender.pk)
         _refuse_before_deadline(tender)
-        pending = Bid.objects.select_for_update().filter(tender=tender, status=BidStatus.ACTIVE)
+        # OF self: ordering by lot joins the nullable lot, which PostgreSQL will not lock.
+        pending = Bid.objects.select_for_update(of=("self",)).filter(tender=tender, status=BidStatus.ACTIVE)
         order = 0
-        for bid in pending.order_by("received_at", "id"):
+        # Announced lot by lot (a tender without lots: all in order of receipt).
+        for bid in pending.order_by("lot__number", "received_at", "id"):
             if bid.needs_reconfirmation:
                 bid.status = BidStatus.LAPSED
                 bid.save(update_fields=["status"])

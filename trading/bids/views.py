@@ -25,19 +25,22 @@ def _bound(request):
 def submit(request, tender_pk):
     authorize(request.user, "bid.submit")
     tender = selectors.published_tender(tender_pk)
-    current = selectors.own_active_bid(request.user, tender)
-    form = BidForm(*_bound(request))
+    lots = selectors.tender_lots(tender)
+    current = selectors.own_active_bids(request.user, tender)
+    # "Replace" on my bids links here with ?lot=<number>, so the form starts on that lot.
+    form = BidForm(*_bound(request), lots=lots, initial={"lot": request.GET.get("lot", "")})
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in CONTENT_FIELDS}
         try:
             submission = services.submit_bid(Caller.from_request(request), tender.pk, data,
-                                             form.cleaned_data["attachments"], form.cleaned_data["client_key"])
+                                             form.cleaned_data["attachments"], form.cleaned_data["client_key"],
+                                             lot=form.cleaned_data.get("lot"))
         except ValidationError as error:
             apply_errors(form, error)
         else:
             messages.success(request, _("Your sealed bid was stored. Keep the receipt below."))
             return redirect("bids:receipt", bid_pk=submission.bid.pk)
-    return render(request, "bids/submit.html", {"tender": tender, "form": form, "current": current})
+    return render(request, "bids/submit.html", {"tender": tender, "lots": lots, "form": form, "current": current})
 
 
 @login_required
