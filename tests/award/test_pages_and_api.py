@@ -113,3 +113,28 @@ def test_an_objection_is_read_by_its_bidder_the_entity_and_supervisors_only():
         client = APIClient()
         client.force_login(user)
         assert client.get(f"/award/attachment/{attachment.pk}/").status_code == 403, who
+
+
+def test_a_procedure_that_fails_on_its_report_publishes_the_report_and_the_committee(client):
+    a = reported(reject=[0, 1])
+    names = [seat.expert.full_name for seat in a.tender.committee.seats.filter(status="seated")]
+    assert client.get(f"/evaluation/tender/{a.tender.pk}/report/").status_code == 403
+    from trading.evaluation.services import fail_for_too_few_bids
+    fail_for_too_few_bids(a.call(a.entity), a.tender.pk)
+    assert client.get(f"/evaluation/tender/{a.tender.pk}/report/").status_code == 200
+    committee = client.get(f"/experts/tender/{a.tender.pk}/").content.decode()
+    assert all(name in committee for name in names)
+
+
+def test_the_entity_tenders_a_failed_procedure_again_over_the_api_and_nobody_else_can():
+    a = reported()
+    a.publish()
+    a.answer(a.object(), decision="upheld", remedy="re_tender")
+    url = f"/api/tenders/{a.tender.pk}/retender/"
+    assert api(make_user("entity")).post(url).status_code in (403, 404)
+    assert api(a.bidders[0]).post(url).status_code in (403, 404)
+    created = api(a.entity).post(url)
+    assert created.status_code == 201 and created.json()["retender_of"] == a.tender.pk
+    assert created.json()["status"] == "draft"
+    again = api(a.entity).post(url)
+    assert again.status_code == 400 and "tender" in again.json()

@@ -26,7 +26,8 @@ from . import scoring
 from .models import Justification, Report, Sheet
 from .sheets import as_data
 
-PUBLIC_AFTER = {TenderStatus.AWARDED, TenderStatus.COMPLETE}
+# The report is published with the award, or with the failure of the procedure it explains.
+PUBLIC_AFTER = {TenderStatus.AWARDED, TenderStatus.COMPLETE, TenderStatus.FAILED}
 
 
 # --- the committee -----------------------------------------------------------------------

@@ -28,8 +28,10 @@ from .models import (Committee, DeclaredRelation, DrawCommitment, ExpertProfile,
                      Speciality)
 
 # The candidate notice publishes the committee: from then on (and if the tender went back to
-# evaluation after it) the names are public.
-NAMES_PUBLIC = {TenderStatus.CANDIDATES, TenderStatus.AWARDED, TenderStatus.COMPLETE}
+# evaluation after it) the names are public; so they are once the procedure ended without one (failed
+# or cancelled): there is no result left to sway.
+NAMES_PUBLIC = {TenderStatus.CANDIDATES, TenderStatus.AWARDED, TenderStatus.COMPLETE, TenderStatus.FAILED,
+                TenderStatus.CANCELLED}
 ACTIVE_SEATS = (SeatStatus.DRAWN, SeatStatus.SEATED)
 RELATION_YEARS = 3
 SITTINGS_WINDOW = dt.timedelta(days=365)

@@ -2,9 +2,9 @@
 from django.conf import settings
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -17,7 +17,14 @@ from trading.accounts.permissions import authorize
 
 from . import rules, selectors, services
 from .filters import TenderFilter
-from .models import EvaluationMethod, Lot, ProcedureType, Project, Tender, TenderDocument
+from .models import (
+    EvaluationMethod,
+    Lot,
+    ProcedureType,
+    Project,
+    Tender,
+    TenderDocument,
+)
 
 
 def amount(**kwargs):
@@ -66,7 +73,7 @@ class TenderSerializer(serializers.ModelSerializer):
         fields = ["id", "reference", "title", "description", "status", "project", "project_name", "project_type",
                   "entity", "procedure_type", "ceiling_price", "evaluation_method", "scoring_weights",
                   "bid_security_amount", "documents_from", "documents_until", "deadline", *rules.ENTITY_PERIODS,
-                  "min_bids", "key_threshold", "policy", "published_at", "lots", "awarded_amount"]
+                  "min_bids", "key_threshold", "policy", "published_at", "lots", "awarded_amount", "retender_of"]
         read_only_fields = fields
 
 
@@ -232,6 +239,12 @@ class TenderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         serializer.is_valid(raise_exception=True)
         services.cancel_tender(_caller(request), tender, serializer.validated_data["reason"])
         return self._respond(tender)
+
+    @extend_schema(request=None, responses={201: TenderSerializer})
+    @action(detail=True, methods=["post"])
+    def retender(self, request, pk=None):
+        """Tender a failed procedure (or its failed lots) again: a new draft linked to this one."""
+        return self._respond(services.retender(_caller(request), self.get_object()), status.HTTP_201_CREATED)
 
     @extend_schema(methods=["get"], responses=DocumentSerializer(many=True))
     @extend_schema(methods=["post"], request={"multipart/form-data": DocumentUploadSerializer},
