@@ -263,3 +263,27 @@ def test_a_notice_published_late_after_the_report_is_marked():
         assert _state(a.tender, "notice_after_report").state == "red"
         a.publish()
     assert _state(a.tender, "notice_after_report").was_red
+
+
+def test_a_registered_hold_suspends_the_award_until_it_is_lifted():
+    from trading.tenders import holds
+
+    suspended = {}
+
+    def complaint(tender, step):
+        return suspended.get((tender.pk, step))
+
+    holds.register(complaint)
+    try:
+        a = reported()
+        a.publish()
+        suspended[(a.tender.pk, "award")] = "A complaint suspends the award until the supervisor decides."
+        with a.after_notice():
+            with pytest.raises(ValidationError) as held:
+                a.award(a.bids[0])
+            assert "supervisor decides" in str(held.value)
+            del suspended[(a.tender.pk, "award")]
+            a.award(a.bids[0])
+    finally:
+        holds.SOURCES.remove(complaint)
+    assert a.tender.status == TenderStatus.AWARDED

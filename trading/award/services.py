@@ -17,7 +17,7 @@ from trading.evaluation import selectors as evaluation
 from trading.evaluation.models import Outcome
 from trading.evaluation.services import reopen_evaluation
 from trading.experts.selectors import committee_of, seat_rows
-from trading.tenders import clock, documents, rules
+from trading.tenders import clock, documents, holds, rules
 from trading.tenders.checkpoints import refresh_checkpoints
 from trading.tenders.models import Lot, Tender, TenderStatus
 from trading.tenders.moves import move_tender
@@ -225,6 +225,7 @@ def award(caller, tender_id, bid_id, pass_over="", reason=""):
         if now < notice.closes_at:
             raise ValidationError({"tender": _("The candidate notice runs until %(until)s; no award before.")
                                    % {"until": rules.when(notice.closes_at)}})
+        holds.check(tender, "award")
         waiting = notice.objections.filter(answered_at__isnull=True).first()
         if waiting is not None:
             raise ValidationError({"tender": _("The objection of %(bidder)s filed on %(when)s awaits its answer; no "
