@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "trading.bids",
     "trading.bids.opening",
     "trading.realtime",
+    "trading.credit",
     "trading.experts",
     "trading.evaluation",
     "trading.award",
