@@ -4,7 +4,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from trading.accounts.caller import Caller
+from trading.bids.models import Bid, BidStatus
 from trading.bids.opening import services
+from trading.bids.opening.models import OpeningSession
 from trading.tenders import clock
 
 from tests.bids.builders import HOLDER_PASSPHRASE, give_holder_key, submit
@@ -48,10 +50,33 @@ def ceremony(n_bids=3, min_bids=3, threshold=2, is_public=True, deadline_ago=dt.
     return Ceremony(tender, host, supervisors, bidders, bids)
 
 
+LOT_CEILINGS = {1: Decimal("600000.00"), 2: Decimal("350000.00")}
+
+
+def lot_ceremony(per_lot, min_bids=3, **options):
+    """A tender in two lots whose deadline just passed; `per_lot` {lot number: bids} from shared bidders.
+
+    Bidder i bids for every lot that takes more than i bids, the higher lot first, so the bids of the
+    lots arrive interleaved in time (the opening still announces them lot by lot).
+    """
+    lots = [{"title": title, "ceiling_price": str(LOT_CEILINGS[n])}
+            for n, title in ((1, "Carriageway resurfacing"), (2, "Street lighting"))]
+    c = ceremony(n_bids=0, min_bids=min_bids, lots=lots, **options)
+    c.bidders = [make_user("contractor") for _ in range(max(per_lot.values()))]
+    with clock.frozen_at(c.tender.deadline - dt.timedelta(minutes=5)):
+        for i, user in enumerate(c.bidders):
+            for number in sorted(per_lot, reverse=True):
+                if i < per_lot[number]:
+                    c.bids.append(submit(user, c.tender, lot=number, price=str(LOT_CEILINGS[number] - 10000 * (i + 1)),
+                                         project_manager=f"Manager {i}", ip=f"198.51.100.{i + 1}").bid)
+    return c
+
+
 def run_to(c, step):
     """Drive the ceremony through the services up to `step` (a state name)."""
     t = c.tender.pk
-    services.open_room(c.call(c.host), t)
+    if not OpeningSession.objects.filter(tender=c.tender).exclude(state="waiting").exists():
+        services.open_room(c.call(c.host), t)  # unless the test opened the room itself
     if step == "room_open":
         return
     for user in c.bidders:
@@ -64,7 +89,8 @@ def run_to(c, step):
     services.present_share(c.call(c.supervisors[0]), t, HOLDER_PASSPHRASE)
     if step == "announcing":
         return
-    for _ in range(len(c.bids) + 1):
+    # Every opened bid, then the ceiling (bids of a lot that failed at the opening are not opened).
+    for _ in range(Bid.objects.filter(tender=c.tender, status=BidStatus.OPENED).count() + 1):
         services.announce_next(c.call(c.host), t)
     if step == "confirming":
         return

@@ -24,6 +24,8 @@ def event_labels():
         "_confirmed": _("confirmed"),
         "_signed_in": _("signed in"),
         "_record": _("Opening record"),
+        "_lot": _("Lot"),
+        "_bids": _("bid(s)"),
     }
 
 

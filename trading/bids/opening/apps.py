@@ -6,3 +6,10 @@ class OpeningConfig(AppConfig):
     name = "trading.bids.opening"
     label = "opening"
     verbose_name = _("Opening ceremony")
+
+    def ready(self):
+        from trading.audit import labels
+
+        from .labels import AUDIT_LABELS
+
+        labels.register(AUDIT_LABELS)

@@ -26,6 +26,11 @@ EVENT_KINDS = {
     "alarm": _("ALARM: time limit overrun"),
     "opening_closed": _("Opening closed; record published"),
     "opening_failed": _("Procedure failed"),
+    "lot_failed": _("Lot failed: too few bids"),
+}
+
+AUDIT_LABELS = {
+    "opening.lot_failed": _("Lot failed at the opening (too few bids)"),
 }
 
 
@@ -36,12 +41,21 @@ def choice_label(choices, code):
         return code  # a code from a later version of the record format: show it as it is
 
 
+def lot_label(row):
+    """'Lot 2: Street lighting' for a record or event row that names a lot ("lot", "lot_title"); '' without one."""
+    if row.get("lot") is None:
+        return ""
+    return str(_("Lot %(number)s: %(title)s") % {"number": row["lot"], "title": row.get("lot_title", "")})
+
+
 def readable_record(body):
     """A copy of a record body with a label beside every stored code."""
     return {
         **body,
         "outcome_label": choice_label(OpeningState, body.get("outcome")),
-        "bids": [{**bid, "status_label": choice_label(BidStatus, bid.get("status"))} for bid in body.get("bids", [])],
+        "bids": [{**bid, "status_label": choice_label(BidStatus, bid.get("status")), "lot_label": lot_label(bid)}
+                 for bid in body.get("bids", [])],
+        "lots": [{**lot, "label": lot_label(lot)} for lot in body.get("lots", [])],
         "steps": [{**step, "label": str(EVENT_KINDS.get(step.get("kind"), step.get("kind")))}
                   for step in body.get("steps", [])],
     }

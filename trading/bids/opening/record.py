@@ -20,6 +20,7 @@ from trading import sealing
 from trading.bids import receipts
 from trading.bids.models import Bid, BidStatus, TenderKey
 from trading.tenders import clock
+from trading.tenders.models import Lot
 
 from .labels import readable_record
 from .models import OpeningEvent, OpeningRecord
@@ -34,8 +35,8 @@ def _iso(moment):
 
 def build_body(session, tender):
     key = TenderKey.objects.filter(tender=tender).first()
-    bids = (Bid.objects.filter(tender=tender).exclude(status__in=(BidStatus.REPLACED, BidStatus.WITHDRAWN))
-            .select_related("bidder").order_by("announce_order", "received_at", "id"))
+    bids = list(Bid.objects.filter(tender=tender).exclude(status__in=(BidStatus.REPLACED, BidStatus.WITHDRAWN))
+                .select_related("bidder", "lot").order_by("lot__number", "announce_order", "received_at", "id"))
     return {
         "format": FORMAT,
         "tender": {"id": tender.pk, "reference": tender.reference, "title": tender.title,
@@ -49,7 +50,9 @@ def build_body(session, tender):
         "closed_at": _iso(session.closed_at),
         "sign_ins": [{"bidder": s.bidder.name, "credit_code": s.bidder.credit_code, "at": _iso(s.at),
                       "confirmed_at": _iso(s.confirmed_at)} for s in session.sign_ins.select_related("bidder")],
+        "lots": _lots(tender, bids),
         "bids": [{"order": b.announce_order, "bid_id": b.pk, "bidder": b.bidder.name,
+                  "lot": b.lot.number if b.lot_id else None, "lot_title": b.lot.title if b.lot_id else "",
                   "credit_code": b.bidder.credit_code, "status": b.status,
                   "price": str(b.price) if b.price is not None else None, "duration_days": b.duration_days,
                   "quality": b.quality, "project_manager": b.project_manager,
@@ -65,6 +68,17 @@ def build_body(session, tender):
         "tender_private_key": bytes(key.revealed_private_key).hex() if key and key.revealed_private_key else "",
         "published_at": _iso(clock.now()),
     }
+
+
+def _lots(tender, bids):
+    """Per lot: its ceiling, the bids it received and opened, and whether it failed ([] without lots)."""
+    rows = []
+    for lot in Lot.objects.filter(tender=tender).order_by("number"):
+        own = [b for b in bids if b.lot_id == lot.pk]
+        rows.append({"lot": lot.number, "lot_title": lot.title, "ceiling_price": str(lot.ceiling_price),
+                     "bids": len(own), "opened": sum(b.status == BidStatus.OPENED for b in own),
+                     "failed": lot.failed, "failed_at": _iso(lot.failed_at), "failure_reason": lot.failure_reason})
+    return rows
 
 
 def publish_record(session, tender):
@@ -109,13 +123,24 @@ def render_pdf(body):
              p(_("Outcome") + f": {body['outcome_label']} {body['failure_reason']}"),
              p(pgettext("time", "Opened") + f": {body['opened_at']}  " + pgettext("time", "Closed") + f": {body['closed_at']}"),
              p(_("Ceiling price") + f": {tender['ceiling_price']}"), Spacer(1, 8)]
+    grid = TableStyle([("GRID", (0, 0), (-1, -1), 0.3, "#888888"), ("VALIGN", (0, 0), (-1, -1), "TOP")])
+    if body["lots"]:
+        lot_rows = [[p(h) for h in (_("Lot"), _("Ceiling price"), _("Bids received"), _("Bids opened"),
+                                    _("Outcome"))]]
+        lot_rows += [[p(lot["label"]), p(lot["ceiling_price"]), p(lot["bids"]), p(lot["opened"]),
+                      p(lot["failure_reason"] if lot["failed"] else _("Goes on to evaluation"))]
+                     for lot in body["lots"]]
+        lot_table = Table(lot_rows, repeatRows=1, colWidths=[150, 70, 50, 50, 180])
+        lot_table.setStyle(grid)
+        story += [p(_("Lots"), heading), lot_table, Spacer(1, 8)]
     rows = [[p(h) for h in (_("No."), _("Bidder"), _("Price"), _("Duration (days)"), _("Quality"),
                             _("Project manager"), _("Bid security"), _("Status"))]]
-    rows += [[p(b["order"] or ""), p(b["bidder"]), p(b["price"]), p(b["duration_days"]), p(b["quality"]),
-              p(b["project_manager"]), p(b["security_reference"]), p(f"{b['status_label']} {b['note']}")]
+    rows += [[p(b["order"] or ""), p(f"{b['bidder']} · {b['lot_label']}" if b["lot_label"] else b["bidder"]),
+              p(b["price"]), p(b["duration_days"]), p(b["quality"]), p(b["project_manager"]),
+              p(b["security_reference"]), p(f"{b['status_label']} {b['note']}")]
              for b in body["bids"]]
     table = Table(rows, repeatRows=1, colWidths=[24, 90, 60, 45, 70, 60, 60, 90])
-    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.3, "#888888"), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    table.setStyle(grid)
     story += [p(_("Bids"), heading), table, Spacer(1, 8), p(_("Sign-in"), heading)]
     story += [p(f"{s['bidder']} · {s['at']} · " + _("confirmed") + f": {s['confirmed_at'] or '-'}")
               for s in body["sign_ins"]] or [p("-")]

@@ -66,7 +66,10 @@ def state(tender, viewer_info, user=None):
     data = {
         "tender": {"id": tender.pk, "reference": tender.reference, "title": tender.title,
                    "status": tender.status, "deadline": tender.deadline.isoformat() if tender.deadline else None,
-                   "min_bids": tender.min_bids, "is_public": tender.is_public},
+                   "min_bids": tender.min_bids, "is_public": tender.is_public,
+                   # A tender with lots: bids are announced grouped by lot, each lot held to its own ceiling.
+                   "lots": [{"lot": lot.number, "lot_title": lot.title, "failed": lot.failed,
+                             "failure_reason": lot.failure_reason} for lot in tender.lots.order_by("number")]},
         "state": session.state if session else OpeningState.WAITING,
         "paused": bool(session and session.paused),
         "pause_reason": session.pause_reason if session and session.paused else "",

@@ -27,7 +27,7 @@ from trading.audit.services import record
 from trading.bids.models import Bid, BidStatus, KeyShare, TenderKey
 from trading.bids.services import open_bids
 from trading.tenders import clock
-from trading.tenders.models import Tender, TenderStatus
+from trading.tenders.models import Lot, Tender, TenderStatus
 from trading.tenders.moves import move_tender
 from trading.tenders.selectors import is_own
 
@@ -39,7 +39,7 @@ from .steps import deadline, move
 S = OpeningState
 MAX_TEXT = 2000
 BIDDER_STATUSES = (BidStatus.ACTIVE, BidStatus.OPENED, BidStatus.REVOKED, BidStatus.WITHDRAWN_AT_OPENING,
-                   BidStatus.LAPSED)
+                   BidStatus.LAPSED, BidStatus.LOT_FAILED)
 
 
 # --- locking and checks ---------------------------------------------------------------
@@ -178,6 +178,11 @@ def _org_name(organisation):
     return organisation.name if organisation else ""
 
 
+def lot_fields(bid):
+    """The lot a bid is for, as events and the record name it ({} for a tender without lots)."""
+    return {"lot": bid.lot.number, "lot_title": bid.lot.title} if bid.lot_id else {}
+
+
 # --- time limits -------------------------------------------------------------------
 
 def check_time_limits(tender_id, caller=None):
@@ -233,7 +238,11 @@ def active_tender_ids():
 # --- the ceremony ------------------------------------------------------------------------
 
 def open_room(caller, tender_id):
-    """The host opens the hall at (or after) the deadline; with too few bids the procedure fails."""
+    """The host opens the hall at (or after) the deadline; with too few bids the procedure fails.
+
+    A tender with lots counts bids per lot: a lot with fewer than the minimum fails on its own (its bids stay
+    sealed) and the others go on; the procedure fails only when every lot has.
+    """
     with _acting(caller, tender_id, "open_room") as (tender, session, host):
         now = clock.now()
         if tender.deadline is None or now < tender.deadline:
@@ -243,22 +252,48 @@ def open_room(caller, tender_id):
         if tender.status == TenderStatus.PUBLISHED:
             move_tender(caller, tender, TenderStatus.BIDDING_CLOSED, _("Bid deadline passed."))
         move_tender(caller, tender, TenderStatus.OPENING, _("The host opened the opening hall."))
-        bids = Bid.objects.filter(tender=tender, status=BidStatus.ACTIVE).count()
+        active = Bid.objects.filter(tender=tender, status=BidStatus.ACTIVE)
+        bids = active.count()
+        lots = [(lot, active.filter(lot=lot).count())
+                for lot in Lot.objects.select_for_update().filter(tender=tender, failed_at__isnull=True)
+                .order_by("number")]
         session.host = host
         session.opened_at = now
         session.confirmation_minutes = tender.confirmation_minutes
         move(session, S.ROOM_OPEN, now)
-        events.append(session, "room_opened", {
-            "host": _org_name(caller.organisation), "bids": bids, "min_bids": tender.min_bids,
-            "sign_in_until": session.step_deadline.isoformat(), "threshold": _threshold(tender)})
-        record(caller, "opening.open_room", tender, bids=bids)
-        if bids < tender.min_bids:
+        payload = {"host": _org_name(caller.organisation), "bids": bids, "min_bids": tender.min_bids,
+                   "sign_in_until": session.step_deadline.isoformat(), "threshold": _threshold(tender)}
+        if lots:
+            payload["lots"] = [{"lot": lot.number, "lot_title": lot.title, "bids": n} for lot, n in lots]
+        events.append(session, "room_opened", payload)
+        record(caller, "opening.open_room", tender, bids=bids,
+               **({"lots": {str(lot.number): n for lot, n in lots}} if lots else {}))
+        too_few = [(lot, n) for lot, n in lots if n < tender.min_bids]
+        for lot, n in too_few:
+            _fail_lot(caller, tender, session, lot, n, now)
+        if lots and len(too_few) == len(lots):
+            _fail(caller, tender, session, _("Every lot received fewer than %(min)d bids; the procedure has failed "
+                                             "and must be tendered again.") % {"min": tender.min_bids})
+        elif not lots and bids < tender.min_bids:
             _fail(caller, tender, session, _("Only %(n)d bid(s) were received; at least %(min)d are required. "
                                              "The procedure has failed and must be tendered again.")
                   % {"n": bids, "min": tender.min_bids})
         else:
             session.save()
     return session
+
+
+def _fail_lot(caller, tender, session, lot, bids, now):
+    """A lot with too few bids fails at the opening: its bids are not opened, and the other lots go on."""
+    reason = _("Only %(n)d bid(s) were received for this lot; at least %(min)d are required. The lot has failed "
+               "and must be tendered again.") % {"n": bids, "min": tender.min_bids}
+    lot.failed_at, lot.failure_reason = now, reason[:500]
+    lot.save(update_fields=["failed_at", "failure_reason"])
+    Bid.objects.filter(tender=tender, lot=lot, status=BidStatus.ACTIVE).update(
+        status=BidStatus.LOT_FAILED, opening_note=_("Not opened: its lot failed at the opening.")[:300])
+    events.append(session, "lot_failed", {"lot": lot.number, "lot_title": lot.title, "bids": bids,
+                                          "min_bids": tender.min_bids, "reason": reason})
+    record(caller, "opening.lot_failed", lot, tender=tender.reference, lot=lot.number, bids=bids, reason=reason)
 
 
 def _threshold(tender):
@@ -327,14 +362,15 @@ def _decrypt(caller, tender, session, tender_key):
         raise ValidationError({"passphrase": _("The presented shares do not rebuild the tender key.")}) from None
     session.presented_shares.all().delete()
     opened = open_bids(tender, private_key, caller)
-    for bid in Bid.objects.filter(tender=tender, status__in=(BidStatus.WITHDRAWN_AT_OPENING, BidStatus.LAPSED)):
+    for bid in (Bid.objects.filter(tender=tender, status__in=(BidStatus.WITHDRAWN_AT_OPENING, BidStatus.LAPSED))
+                .select_related("bidder", "lot").order_by("lot__number", "received_at", "id")):
         _classify_failure(bid, private_key)
         events.append(session, "bid_rejected", {"bidder": bid.bidder.name, "bidder_id": bid.bidder_id,
                                                 "status": bid.status, "status_label": str(bid.get_status_display()),
-                                                "reason": bid.opening_note})
+                                                "reason": bid.opening_note, **lot_fields(bid)})
     for bid in opened:
         events.append(session, "bid_decrypted", {"bidder": bid.bidder.name, "bidder_id": bid.bidder_id,
-                                                 "order": bid.announce_order})
+                                                 "order": bid.announce_order, **lot_fields(bid)})
     # Published with the record, so anyone can re-check the ciphertexts against the announced bids.
     tender_key.revealed_private_key = private_key
     tender_key.save(update_fields=["revealed_private_key"])
@@ -366,7 +402,8 @@ def _classify_failure(bid, private_key):
 def announce_next(caller, tender_id, position=None):
     """唱标: announce the next opened bid; after the last one, the ceiling price, which opens the confirmation."""
     with _acting(caller, tender_id, "announce_next") as (tender, session, _host):
-        opened = list(Bid.objects.filter(tender=tender, status=BidStatus.OPENED).select_related("bidder")
+        # The opening numbered the bids lot by lot, so they are announced grouped by lot.
+        opened = list(Bid.objects.filter(tender=tender, status=BidStatus.OPENED).select_related("bidder", "lot")
                       .order_by("announce_order", "id"))
         announced = session.announced_count
         expected = announced + 1
@@ -380,18 +417,26 @@ def announce_next(caller, tender_id, position=None):
             events.append(session, "bid_announced", {
                 "order": expected, "bidder": bid.bidder.name, "bidder_id": bid.bidder_id, "price": str(bid.price),
                 "duration_days": bid.duration_days, "quality": bid.quality, "project_manager": bid.project_manager,
-                "security_reference": bid.security_reference, "ciphertext_sha256": bid.content_digest})
-            record(caller, "opening.announce", tender, order=expected, bidder=bid.bidder.name)
+                "security_reference": bid.security_reference, "ciphertext_sha256": bid.content_digest,
+                **lot_fields(bid)})
+            record(caller, "opening.announce", tender, order=expected, bidder=bid.bidder.name,
+                   **({"lot": bid.lot.number} if bid.lot_id else {}))
             session.step_deadline = deadline(session, now)  # each announcement has its own time limit
         else:
             session.announced_count = expected
             session.ceiling_announced = True
             move(session, S.CONFIRMING, now)
             session.confirmation_ends_at = now + timedelta(minutes=session.confirmation_minutes)
-            events.append(session, "ceiling_announced", {
-                "order": expected, "ceiling_price": str(tender.ceiling_price),
-                "confirm_until": session.confirmation_ends_at.isoformat()})
-            record(caller, "opening.announce_ceiling", tender, ceiling_price=tender.ceiling_price)
+            payload = {"order": expected, "ceiling_price": str(tender.ceiling_price),
+                       "confirm_until": session.confirmation_ends_at.isoformat()}
+            lots = list(Lot.objects.filter(tender=tender).order_by("number"))
+            if lots:
+                # Each lot's bids are held to that lot's ceiling: every lot's is announced.
+                payload["lots"] = [{"lot": lot.number, "lot_title": lot.title, "ceiling_price": str(lot.ceiling_price),
+                                    "failed": lot.failed} for lot in lots]
+            events.append(session, "ceiling_announced", payload)
+            record(caller, "opening.announce_ceiling", tender, ceiling_price=tender.ceiling_price,
+                   **({"lots": {str(lot.number): str(lot.ceiling_price) for lot in lots}} if lots else {}))
         session.save()
     return session
 

@@ -55,6 +55,30 @@
     log.appendChild(row);
   }
 
+  // A tender with lots: bids are announced lot by lot, each lot in its own table body under a heading row.
+  function lotLabel(p) { return p.lot === undefined || p.lot === null ? "" : L._lot + " " + p.lot + ": " + p.lot_title; }
+  function withLot(text, p) { return p.lot === undefined || p.lot === null ? text : text + " · " + lotLabel(p); }
+
+  function bidsBody(p) {
+    var table = $("bids");
+    if (p.lot === undefined || p.lot === null) return table.querySelector("tbody") || table.appendChild(el("tbody"));
+    var body = table.querySelector('tbody[data-lot="' + p.lot + '"]');
+    if (!body) {
+      body = el("tbody"); body.dataset.lot = p.lot;
+      var heading = el("tr", null, "lot-heading"), cell = el("th", lotLabel(p));
+      cell.colSpan = table.querySelectorAll("thead th").length;
+      heading.appendChild(cell); body.appendChild(heading); table.appendChild(body);
+    }
+    return body;
+  }
+
+  function lotStatus(p, text, bad) {
+    var item = $("lot-" + p.lot);
+    if (!item) return;
+    item.querySelector(".lot-status").textContent = text;
+    if (bad) item.className = "bad";
+  }
+
   function objectionItem(p) {
     var item = el("li", null, "objection");
     item.id = "objection-" + p.objection;
@@ -74,23 +98,31 @@
   function apply(ev) {
     var p = ev.payload || {};
     switch (ev.kind) {
-      case "room_opened": state.state = "room_open"; state.stepDeadline = p.sign_in_until; shares.threshold = p.threshold || 1; break;
+      case "room_opened":
+        state.state = "room_open"; state.stepDeadline = p.sign_in_until; shares.threshold = p.threshold || 1;
+        (p.lots || []).forEach(function (lot) { lotStatus(lot, lot.bids + " " + L._bids, false); });
+        break;
+      case "lot_failed": lotStatus(p, "✗ " + p.reason, true); break;
       case "signed_in": state.state = "signing_in"; $("sign-ins").appendChild(el("li", p.bidder + " · " + time(ev.at))); break;
       case "sign_in_closed": state.state = "decrypting"; state.stepDeadline = null; break;
       case "share_presented":
         state.state = "decrypting"; shares.presented = p.presented; shares.threshold = p.threshold;
         $("shares-progress").max = p.threshold; $("shares-progress").value = p.presented;
         $("shares-text").textContent = p.presented + " / " + p.threshold + " " + L._presented; break;
-      case "bid_decrypted": $("decryption").appendChild(el("li", "✓ " + p.bidder)); break;
-      case "bid_rejected": $("decryption").appendChild(el("li", "✗ " + p.bidder + " — " + p.status_label + ": " + p.reason, "bad")); break;
+      case "bid_decrypted": $("decryption").appendChild(el("li", withLot("✓ " + p.bidder, p))); break;
+      case "bid_rejected": $("decryption").appendChild(el("li", withLot("✗ " + p.bidder, p) + " — " + p.status_label + ": " + p.reason, "bad")); break;
       case "decryption_complete": state.state = "announcing"; break;
       case "bid_announced":
         var row = el("tr"); row.dataset.order = p.order;
-        [p.order, p.bidder, p.price, p.duration_days, p.quality, p.project_manager, p.security_reference].forEach(function (v) { row.appendChild(el("td", v)); });
-        document.querySelector("#bids tbody").appendChild(row); break;
+        var cells = [p.order, p.bidder, p.price, p.duration_days, p.quality, p.project_manager, p.security_reference];
+        if (p.lot !== undefined && p.lot !== null) { row.dataset.lot = p.lot; cells.splice(1, 0, lotLabel(p)); }
+        cells.forEach(function (v) { row.appendChild(el("td", v)); });
+        bidsBody(p).appendChild(row); break;
       case "ceiling_announced":
         state.state = "confirming"; state.confirmUntil = p.confirm_until;
-        $("ceiling").textContent = L.ceiling_announced + ": " + p.ceiling_price; break;
+        $("ceiling").textContent = L.ceiling_announced + ": " + p.ceiling_price +
+          (p.lots || []).map(function (lot) { return " · " + lotLabel(lot) + " " + lot.ceiling_price; }).join("");
+        break;
       case "bidder_confirmed": if ($("confirmations")) $("confirmations").appendChild(el("li", "✓ " + p.bidder + " " + L._confirmed, "confirmed")); break;
       case "objection_raised": if ($("objections")) $("objections").appendChild(objectionItem(p)); break;
       case "objection_answered":
