@@ -64,6 +64,10 @@ class ProcedurePolicy(models.Model):
         _("sittings of one expert for one entity in 12 months, at most"), default=3)
     abnormal_price_percent = models.PositiveSmallIntegerField(
         _("abnormally low below this share of the valid bids' mean (%)"), default=80)
+    amendment_price_percent = models.PositiveSmallIntegerField(
+        _("contract price changed by amendments, in all, at most (%)"), default=10)
+    attendance_percent = models.PositiveSmallIntegerField(
+        _("project manager's attendance on site, at least (%)"), default=80)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     class Meta:

@@ -79,6 +79,13 @@ THRESHOLDS = (
               1, 50, 3, 1),
     Threshold("abnormal_price_percent", gettext_lazy("Abnormally low below this share of the valid bids' mean (%)"),
               1, 100, 80, 1),
+    # Government Procurement Law art. 49: additions to a contract up to 10% of its amount; beyond the policy's share
+    # the cumulative change of a contract's price is a red flag for the supervisor.
+    Threshold("amendment_price_percent", gettext_lazy("Contract price changed by amendments, in all, at most (%)"),
+              1, 10, 10, 1),
+    # No statute: the platform's floor. A project manager on site less than this share of the recorded days is red.
+    Threshold("attendance_percent", gettext_lazy("Project manager's attendance on site, at least (%)"),
+              50, 100, 80, 1),
 )
 THRESHOLD_NAMES = tuple(t.name for t in THRESHOLDS)
 MIN_BIDS_BY_LAW = THRESHOLDS[0].low
