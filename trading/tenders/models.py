@@ -58,6 +58,7 @@ class ProcedurePolicy(models.Model):
     objection_answer = models.PositiveIntegerField(_("objections answered within"))
     justification_answer = models.PositiveIntegerField(_("abnormally low price justified within"), default=2)
     contract_signing = models.PositiveIntegerField(_("contract within ... of the award"))
+    security_refund = models.PositiveIntegerField(_("bid security refunded within ... of the contract"), default=5)
     min_bids = models.PositiveSmallIntegerField(_("minimum number of valid bids"))
     committee_size = models.PositiveSmallIntegerField(_("evaluation committee members (odd)"), default=5)
     sittings_per_entity = models.PositiveSmallIntegerField(
@@ -68,6 +69,8 @@ class ProcedurePolicy(models.Model):
         _("contract price changed by amendments, in all, at most (%)"), default=10)
     attendance_percent = models.PositiveSmallIntegerField(
         _("project manager's attendance on site, at least (%)"), default=80)
+    bid_security_percent = models.PositiveSmallIntegerField(
+        _("bid security at most this share of the estimate (%)"), default=2)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     class Meta:

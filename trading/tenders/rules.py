@@ -51,6 +51,8 @@ PERIODS = (
     Period("justification_answer", gettext_lazy("Justification of an abnormally low price within"), None, AT_MOST,
            default=2),
     Period("contract_signing", gettext_lazy("Contract within, from the award"), 30, AT_MOST),
+    # Implementing Regulations art. 57: bid security refunded within 5 days of the contract (with its interest).
+    Period("security_refund", gettext_lazy("Bid security refunded within, from the contract"), 5, AT_MOST),
 )
 PERIOD_BY_NAME = {p.name: p for p in PERIODS}
 ENTITY_PERIODS = tuple(p.name for p in PERIODS if p.entity_may_lengthen)
@@ -58,7 +60,7 @@ DAYS, MINUTES = "days", "minutes"
 # In minutes: a whole training procedure fits in a session. Off until an administrator turns it on.
 TRAINING_PERIODS = {"document_offer": 10, "bidding_period": 15, "clarification_cutoff": 5,
                     "document_objection_cutoff": 5, "notice_after_report": 10, "candidate_notice": 5,
-                    "objection_answer": 10, "justification_answer": 10, "contract_signing": 60}
+                    "objection_answer": 10, "justification_answer": 10, "contract_signing": 60, "security_refund": 10}
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,9 @@ THRESHOLDS = (
     # No statute: the platform's floor. A project manager on site less than this share of the recorded days is red.
     Threshold("attendance_percent", gettext_lazy("Project manager's attendance on site, at least (%)"),
               50, 100, 80, 1),
+    # Implementing Regulations art. 26: bid security at most 2% of the tender's estimate (its ceiling price here).
+    Threshold("bid_security_percent", gettext_lazy("Bid security at most this share of the estimate (%)"),
+              1, 2, 2, 1),
 )
 THRESHOLD_NAMES = tuple(t.name for t in THRESHOLDS)
 MIN_BIDS_BY_LAW = THRESHOLDS[0].low
