@@ -198,6 +198,18 @@ def period_choice_problems(policy, values):
     return errors
 
 
+def security_problems(policy, security, estimate):
+    """The bid security asked may not exceed the policy's share of the estimate (the tender's ceiling price)."""
+    if security is None or estimate is None:
+        return {}
+    percent = policy.thresholds["bid_security_percent"]
+    cap = (Decimal(estimate) * percent / 100).quantize(Decimal("0.01"))
+    if Decimal(security) > cap:
+        return {"bid_security_amount": _("The bid security may be at most %(percent)d%% of the ceiling price, "
+                                         "%(cap)s (platform policy).") % {"percent": percent, "cap": cap}}
+    return {}
+
+
 # --- dates -------------------------------------------------------------------------------
 
 def when(moment):

@@ -84,6 +84,8 @@ def _clean_tender(project, data, current=None):
     if out["procedure_type"]:
         policy = selectors.current_policy(out["procedure_type"])
         errors.update({k: v for k, v in rules.period_choice_problems(policy, out).items() if k not in errors})
+        if "bid_security_amount" not in errors:
+            errors.update(rules.security_problems(policy, out["bid_security_amount"], out["ceiling_price"]))
     out["is_public"] = rules.yes_no(errors, "is_public", base.get("is_public", True))
     for field in ("documents_from", "documents_until", "deadline"):
         out[field] = rules.moment(errors, field, base.get(field))
@@ -261,6 +263,7 @@ def publish_tender(caller, tender, key_holders, threshold=None):
             errors["procedure_type"] = _("This procedure type is not available now.")
         choices = rules.entity_choices(tender)
         errors.update(rules.period_choice_problems(policy, choices))
+        errors.update(rules.security_problems(policy, tender.bid_security_amount, tender.ceiling_price))
         errors.update(rules.publication_problems(policy, rules.chosen_periods(policy, choices), tender.documents_from,
                                                  tender.documents_until, tender.deadline, now))
         if errors:
