@@ -50,17 +50,17 @@ def ceremony(n_bids=3, min_bids=3, threshold=2, is_public=True, deadline_ago=dt.
     return Ceremony(tender, host, supervisors, bidders, bids)
 
 
-LOT_CEILINGS = {1: Decimal("600000.00"), 2: Decimal("350000.00")}
+LOT_CEILINGS = {1: Decimal("600000.00"), 2: Decimal("350000.00"), 3: Decimal("100000.00")}
+LOT_TITLES = {1: "Carriageway resurfacing", 2: "Street lighting", 3: "Drainage"}
 
 
 def lot_ceremony(per_lot, min_bids=3, **options):
-    """A tender in two lots whose deadline just passed; `per_lot` {lot number: bids} from shared bidders.
+    """A tender in lots 1..max(per_lot) whose deadline just passed; `per_lot` {lot number: bids} from shared bidders.
 
     Bidder i bids for every lot that takes more than i bids, the higher lot first, so the bids of the
     lots arrive interleaved in time (the opening still announces them lot by lot).
     """
-    lots = [{"title": title, "ceiling_price": str(LOT_CEILINGS[n])}
-            for n, title in ((1, "Carriageway resurfacing"), (2, "Street lighting"))]
+    lots = [{"title": LOT_TITLES[n], "ceiling_price": str(LOT_CEILINGS[n])} for n in range(1, max(per_lot) + 1)]
     c = ceremony(n_bids=0, min_bids=min_bids, lots=lots, **options)
     c.bidders = [make_user("contractor") for _ in range(max(per_lot.values()))]
     with clock.frozen_at(c.tender.deadline - dt.timedelta(minutes=5)):
