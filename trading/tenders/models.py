@@ -59,6 +59,11 @@ class ProcedurePolicy(models.Model):
     justification_answer = models.PositiveIntegerField(_("abnormally low price justified within"), default=2)
     contract_signing = models.PositiveIntegerField(_("contract within ... of the award"))
     security_refund = models.PositiveIntegerField(_("bid security refunded within ... of the contract"), default=5)
+    complaint_window = models.PositiveIntegerField(_("complaints to the supervising department within ... of "
+                                                     "knowing"), default=10)
+    complaint_acceptance = models.PositiveIntegerField(_("complaints accepted or refused within (working days)"),
+                                                       default=3)
+    complaint_decision = models.PositiveIntegerField(_("complaints decided within (working days)"), default=30)
     min_bids = models.PositiveSmallIntegerField(_("minimum number of valid bids"))
     committee_size = models.PositiveSmallIntegerField(_("evaluation committee members (odd)"), default=5)
     sittings_per_entity = models.PositiveSmallIntegerField(

@@ -35,6 +35,8 @@ class Period:
     bound: str  # the law is a floor (AT_LEAST) or a ceiling (AT_MOST) on the policy
     default: int | None = None  # the platform's starting value where the law sets none
     entity_may_lengthen: bool = False
+    # Counted in working days, Monday to Friday (no public-holiday calendar); training counts plain minutes.
+    working_days: bool = False
 
 
 PERIODS = (
@@ -53,6 +55,14 @@ PERIODS = (
     Period("contract_signing", gettext_lazy("Contract within, from the award"), 30, AT_MOST),
     # Implementing Regulations art. 57: bid security refunded within 5 days of the contract (with its interest).
     Period("security_refund", gettext_lazy("Bid security refunded within, from the contract"), 5, AT_MOST),
+    # Complaints to the supervising department (Implementing Regulations art. 60-61): the complainant's
+    # window is a floor (policy cannot take days away from them); the department's limits are ceilings.
+    Period("complaint_window", gettext_lazy("Complaint to the supervising department within, from knowing"), 10,
+           AT_LEAST),
+    Period("complaint_acceptance", gettext_lazy("Complaint accepted or refused within"), 3, AT_MOST,
+           working_days=True),
+    Period("complaint_decision", gettext_lazy("Complaint decided within, from acceptance"), 30, AT_MOST,
+           working_days=True),
 )
 PERIOD_BY_NAME = {p.name: p for p in PERIODS}
 ENTITY_PERIODS = tuple(p.name for p in PERIODS if p.entity_may_lengthen)
@@ -60,7 +70,8 @@ DAYS, MINUTES = "days", "minutes"
 # In minutes: a whole training procedure fits in a session. Off until an administrator turns it on.
 TRAINING_PERIODS = {"document_offer": 10, "bidding_period": 15, "clarification_cutoff": 5,
                     "document_objection_cutoff": 5, "notice_after_report": 10, "candidate_notice": 5,
-                    "objection_answer": 10, "justification_answer": 10, "contract_signing": 60, "security_refund": 10}
+                    "objection_answer": 10, "justification_answer": 10, "contract_signing": 60, "security_refund": 10,
+                    "complaint_window": 10, "complaint_acceptance": 5, "complaint_decision": 15}
 
 
 @dataclass(frozen=True)
@@ -102,11 +113,29 @@ def initial_policy(training):
     return {**periods, **{t.name: t.default for t in THRESHOLDS}, "enabled": not training}
 
 
-def span(amount, unit):
-    """A period as people write it: '20 days', '30 minutes'."""
+def span(amount, unit, working_days=False):
+    """A period as people write it: '20 days', '3 working days', '30 minutes'."""
     if unit == MINUTES:
         return _("%(n)s minutes") % {"n": amount}
+    if working_days:
+        return _("%(n)s working days") % {"n": amount}
     return _("%(n)s days") % {"n": amount}
+
+
+def add_working_days(start, days):
+    """`days` working days after `start`, Monday to Friday (a weekend start counts from the next Monday).
+
+    A plain rule, no public-holiday calendar: the same time of day on the day the period runs out.
+    """
+    moment = timezone.localtime(start)
+    while moment.weekday() >= 5:
+        moment = (moment + dt.timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    left = days
+    while left > 0:
+        moment += dt.timedelta(days=1)
+        if moment.weekday() < 5:
+            left -= 1
+    return moment
 
 
 def _whole(value):
@@ -157,7 +186,15 @@ class Policy:
         return dt.timedelta(minutes=amount) if self.training else dt.timedelta(days=amount)
 
     def describe(self, name, amount=None):
-        return span(self.periods[name] if amount is None else amount, self.unit)
+        return span(self.periods[name] if amount is None else amount, self.unit,
+                    PERIOD_BY_NAME[name].working_days)
+
+    def due(self, name, start, amount=None):
+        """When a period that starts at `start` runs out: working days where the period counts them."""
+        amount = self.periods[name] if amount is None else amount
+        if PERIOD_BY_NAME[name].working_days and not self.training:
+            return add_working_days(start, amount)
+        return start + self.delta(name, amount)
 
     def as_dict(self):
         return {"procedure_type": self.procedure_type, "training": self.training, "periods": dict(self.periods),
