@@ -115,6 +115,11 @@ def admin_user(db):
 
 
 @pytest.fixture
+def finance(db):
+    return make_user("finance")
+
+
+@pytest.fixture
 def admin_client(client, admin_user):
     """A client signed in to the admin site as the administrator (staff, as the admin site requires)."""
     admin_user.is_staff = True

@@ -12,6 +12,7 @@ _ORG_KIND = {
     Role.DISCIPLINE: OrganisationKind.AUTHORITY,
     Role.EXPERT: None,
     Role.ADMIN: OrganisationKind.AUTHORITY,
+    Role.FINANCE: OrganisationKind.AUTHORITY,  # the trading centre's finance staff
 }
 PASSWORD = "correct horse battery"
 

@@ -12,14 +12,15 @@ from .builders import other_code, registration
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["contractor", "entity", "supervisor", "discipline", "expert", "admin"]
+ROLES = ["contractor", "entity", "supervisor", "discipline", "expert", "admin", "finance"]
 PASSPHRASE = "a long opening passphrase"
 
 
 @pytest.fixture
 def user_of(request):
     fixture = {"contractor": "contractor", "entity": "entity_user", "supervisor": "supervisor",
-               "discipline": "discipline", "expert": "expert", "admin": "admin_user"}
+               "discipline": "discipline", "expert": "expert", "admin": "admin_user",
+               "finance": "finance"}
     return lambda role: request.getfixturevalue(fixture[role])
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from .roles import Role
 
 C, E, S, D, X, A = Role.CONTRACTOR, Role.ENTITY, Role.SUPERVISOR, Role.DISCIPLINE, Role.EXPERT, Role.ADMIN
+F = Role.FINANCE  # the trading centre's finance staff: bid security received, refunded
 
 MATRIX = {
     "tender.create": {E},
@@ -49,6 +50,13 @@ MATRIX = {
     "evaluation.review": {X, E},
     "evaluation.justify": {C},
     "candidate.object": {C},
+    "credit.manage": {S},
+    "security.pay": {C},
+    "security.view": {F, S, D},
+    "security.confirm": {F},
+    "security.refund": {F},
+    "security.forfeit": {E},
+    "bank.manage": {A},
 }
 
 # What each action is called in a refusal, so people read words, not codes.
@@ -89,6 +97,13 @@ ACTION_LABELS = {
     "evaluation.justify": gettext_lazy("justify an abnormally low price"),
     "candidate.object": gettext_lazy("object to the candidates of a tender"),
     "history.import": gettext_lazy("import bid history"),
+    "credit.manage": gettext_lazy("record penalties and debarments on a firm's credit record"),
+    "security.pay": gettext_lazy("declare how your bid security was paid"),
+    "security.view": gettext_lazy("see the bid security register"),
+    "security.confirm": gettext_lazy("confirm that bid security was received"),
+    "security.refund": gettext_lazy("record the refund of bid security"),
+    "security.forfeit": gettext_lazy("forfeit bid security on a statutory ground"),
+    "bank.manage": gettext_lazy("register the banks that notify bid security payments"),
 }
 
 

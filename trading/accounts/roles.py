@@ -9,6 +9,7 @@ class Role(models.TextChoices):
     DISCIPLINE = "discipline", _("Discipline staff")
     EXPERT = "expert", _("Evaluation expert")
     ADMIN = "admin", _("Administrator")
+    FINANCE = "finance", _("Finance staff")
 
 
 class OrganisationKind(models.TextChoices):
