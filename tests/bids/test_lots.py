@@ -81,6 +81,9 @@ def test_a_missing_unknown_malformed_or_unexpected_lot_is_refused_on_the_lot_fie
         assert "number within the tender" in lot_error(
             lambda value=malformed: submit(contractor, lot_tender, lot=value))[0]
     assert "not divided into lots" in lot_error(lambda: submit(contractor, tender, lot=1))[0]
+    with pytest.raises(ValidationError) as unknown_tender:  # answered on the tender, not on a lot it cannot have
+        services.submit_bid(Caller(user=contractor), 10**9, CONTENT, lot=1)
+    assert set(unknown_tender.value.message_dict) == {"tender"}
     assert not Bid.objects.exists() and not Receipt.objects.exists()
     assert not AuditEntry.objects.filter(action="bids.submit").exists()
 

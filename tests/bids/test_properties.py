@@ -11,7 +11,7 @@ from trading.bids.models import Bid, BidAttachment, BidStatus, Receipt
 from .builders import CONTENT, api_client
 
 FIELDS = {"tender", "price", "duration_days", "quality", "project_manager", "security_reference", "client_key",
-          "attachments", "non_field_errors"}
+          "attachments", "non_field_errors", "lot"}
 FINITE = st.floats(allow_nan=False, allow_infinity=False)  # JSON cannot carry NaN or infinity
 ANY_JSON = st.recursive(st.none() | st.booleans() | st.integers() | FINITE | st.text(max_size=20),
                         lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner,
@@ -42,8 +42,8 @@ def check_answer(answer, before, settings, files_before):
         bid = Bid.objects.get(pk=body["bid"]["id"])
         assert bid.receipt.seq == body["receipt"]["payload"]["seq"]
         assert bid.attachments.count() == len(body["bid"]["attachments"])
-    for bidder in Bid.objects.values_list("bidder", flat=True).distinct():
-        assert Bid.objects.filter(bidder=bidder, status=BidStatus.ACTIVE).count() <= 1
+    for bidder, tender, lot in Bid.objects.values_list("bidder", "tender", "lot").distinct():
+        assert Bid.objects.filter(bidder=bidder, tender=tender, lot=lot, status=BidStatus.ACTIVE).count() <= 1
 
 
 def counts():
@@ -67,6 +67,21 @@ def test_json_submissions(tender, contractor, settings, price, duration, quality
     before, files_before = counts(), media_files(settings)
     answer = api_client(contractor).post("/api/bids/", body, format="json")
     check_answer(answer, before, settings, files_before)
+
+
+@RELAXED
+@given(lot=st.one_of(st.integers(min_value=-3, max_value=4), st.text(max_size=4), ANY_JSON),
+       with_lots=st.booleans(), client_key=CLIENT_KEY)
+def test_json_submissions_naming_a_lot(tender, lot_tender, contractor, settings, lot, with_lots, client_key):
+    body = {"tender": (lot_tender if with_lots else tender).pk, **CONTENT, "lot": lot}
+    if client_key is not None:
+        body["client_key"] = client_key
+    before, files_before = counts(), media_files(settings)
+    answer = api_client(contractor).post("/api/bids/", body, format="json")
+    check_answer(answer, before, settings, files_before)
+    if answer.status_code == 201:  # a lot on a tender with lots; none (null or "", as a form sends) without
+        stored = answer.json()["bid"]["lot"]
+        assert stored["number"] in (1, 2) if with_lots else (stored is None and lot in (None, ""))
 
 
 def upload_name(name):

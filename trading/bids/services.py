@@ -24,6 +24,7 @@ from trading.accounts.models import Organisation
 from trading.accounts.permissions import authorize
 from trading.audit import embargo as audit_embargo
 from trading.audit.services import record
+from trading.credit.selectors import active_debarment, debarment_refusal
 from trading.tenders import clock
 from trading.tenders.models import Lot, Tender, TenderStatus
 
@@ -143,6 +144,9 @@ def submit_bid(caller, tender_id, data, attachments=(), client_key="", lot=None)
                     return Submission(existing, existing.receipt, created=False)
             now = clock.now()
             _require_open_for_bids(tender, now)
+            debarment = active_debarment(organisation, now)  # under the bidder's lock, as credit's writes take it
+            if debarment is not None:
+                raise ValidationError({"tender": debarment_refusal(debarment)})
             if public_key is None:
                 raise ValidationError({"tender": _("This tender has no sealing key; bids cannot be accepted.")})
 
@@ -209,9 +213,9 @@ def clean_lot(tender_id, value):
     lots = {lot.number: lot for lot in Lot.objects.filter(tender_id=tender_id)} if tender_id else {}
     given = value not in (None, "")
     if not lots:
-        if given:
+        if given and Tender.objects.exclude(status=TenderStatus.DRAFT).filter(pk=tender_id).exists():
             raise ValidationError({"lot": _("This tender is not divided into lots; leave the lot empty.")})
-        return None
+        return None  # no lot, or no such tender (answered on "tender")
     numbers = ", ".join(str(n) for n in sorted(lots))
     if not given:
         raise ValidationError({"lot": _("This tender is divided into lots (%(numbers)s): give the number of the "
