@@ -6,3 +6,10 @@ class CreditConfig(AppConfig):
     name = "trading.credit"
     label = "credit"
     verbose_name = _("Credit records and debarment")
+
+    def ready(self):
+        from trading.audit import labels
+
+        from .labels import ACTION_LABELS
+
+        labels.register(ACTION_LABELS)
