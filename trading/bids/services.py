@@ -24,6 +24,7 @@ from trading.accounts.models import Organisation
 from trading.accounts.permissions import authorize
 from trading.audit import embargo as audit_embargo
 from trading.audit.services import record
+from trading.credit.selectors import active_debarment, debarment_refusal
 from trading.tenders import clock
 from trading.tenders.models import Lot, Tender, TenderStatus
 
@@ -143,6 +144,9 @@ def submit_bid(caller, tender_id, data, attachments=(), client_key="", lot=None)
                     return Submission(existing, existing.receipt, created=False)
             now = clock.now()
             _require_open_for_bids(tender, now)
+            debarment = active_debarment(organisation, now)  # under the bidder's lock, as credit's writes take it
+            if debarment is not None:
+                raise ValidationError({"tender": debarment_refusal(debarment)})
             if public_key is None:
                 raise ValidationError({"tender": _("This tender has no sealing key; bids cannot be accepted.")})
 
