@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("trading.experts.api")),
     path("", include("trading.evaluation.api")),
     path("", include("trading.award.api")),
+    path("", include("trading.credit.api")),
 ]

@@ -13,6 +13,7 @@ from trading.audit.services import record
 from trading.bids import receipts
 from trading.bids.content import as_row_id
 from trading.bids.models import Bid, BidStatus
+from trading.credit.selectors import active_debarment, debarment_refusal
 from trading.evaluation import selectors as evaluation
 from trading.evaluation.models import Outcome
 from trading.evaluation.services import reopen_evaluation
@@ -252,6 +253,9 @@ def award(caller, tender_id, bid_id, pass_over="", reason=""):
         if errors:
             raise ValidationError(errors)
         bid = Bid.objects.select_related("bidder", "lot").get(pk=row_id)
+        debarment = active_debarment(bid.bidder, now)
+        if debarment is not None:
+            raise ValidationError({"bid": debarment_refusal(debarment)})
         made = Award(tender=tender, lot=lot, report=notice.report, bid=bid, winner=bid.bidder, amount=bid.price,
                      rank=row["rank"], pass_over=pass_over, reason=reason, awarded_at=now, awarded_by=caller.user)
         for field, value in _signed(notices.award_notice_body(made, notice)).items():
