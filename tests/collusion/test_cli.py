@@ -155,3 +155,30 @@ def test_the_command_line_exits_non_zero_with_one_line(tmp_path):
     assert done.returncode != 0
     assert done.stderr.strip().splitlines() == [
         f"CommandError: {bad}: row 1 (line 2), column 'amount': not a finite number: 'x'"]
+
+
+def test_score_with_the_builtin_model_works_on_a_file_it_never_saw(tmp_path):
+    bids = bid_file(tmp_path / "bids.csv", tenders=60, seed=21)
+    out, who = tmp_path / "scores.csv", tmp_path / "bidders.csv"
+    message = run("score", "--input", str(bids), "--model", "builtin", "--output", str(out),
+                  "--bidders-output", str(who))
+    assert "60 tenders scored (cross-market model)" in message
+    risk = {r["tender_id"]: float(r["risk"]) for r in read_csv(out)}
+    assert list(risk) == [f"T{t}" for t in range(60)] and all(0 <= v <= 1 for v in risk.values())
+    assert min(risk[f"T{t}"] for t in range(0, 60, 4)) > max(risk[f"T{t}"] for t in range(60) if t % 4)
+    assert {r["bidder_id"] for r in read_csv(who)} >= {"R0", "R1", "R2", "R3"}
+
+
+def test_a_cross_market_model_file_scores_like_the_builtin_one(tmp_path):
+    from trading.collusion.engine import load_builtin
+
+    bids = bid_file(tmp_path / "bids.csv")
+    path = tmp_path / "cross.json"
+    load_builtin().save(path)
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    run("score", "--input", str(bids), "--model", "builtin", "--output", str(a))
+    assert "(cross-market model)" in run("score", "--input", str(bids), "--model", str(path), "--output", str(b))
+    assert a.read_text() == b.read_text()
+    path.write_text('{"format": "something else"}')
+    with pytest.raises(CommandError, match="is not a collusion model"):
+        run("score", "--input", str(bids), "--model", str(path), "--output", str(tmp_path / "c.csv"))

@@ -29,6 +29,7 @@ def test_report_command_stores_a_dated_report_with_both_planted_cartels(market):
     report = CollusionReport.objects.get()
     assert f"report {report.pk}:" in out.getvalue()
     assert report.summary["tenders"] == len(market.tenders) == report.tender_risks.count()
+    assert report.parameters["model"] == "builtin"   # the shipped cross-market model scored it
     ring, pair = found_among_top(report, market.ring_names), found_among_top(report, market.pair_names)
     assert ring is not None and pair is not None
     assert ring.band == "red" and pair.band == "red"

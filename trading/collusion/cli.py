@@ -70,12 +70,21 @@ def train(input_path, model_path, map_pairs=(), date_unit=None) -> dict:
     return {"tenders": int(len(labels)), "collusive": int(labels.sum()), "features": len(model.features)}
 
 
+BUILTIN = "builtin"
+
+
 def load_model(path):
+    """``builtin``: the cross-market model shipped in the repository; a path: a model
+    from ``train`` (in-market, pickled) or a cross-market JSON file."""
+    if path == BUILTIN:
+        path = E.transfer.BUILTIN
     if not os.path.isfile(path):
         raise ContractError(f"model: {path} does not exist")
     try:
+        if E.transfer.is_cross_market_file(path):
+            return E.CrossMarketModel.load(path)
         return E.Model.load(path)
-    except (ValueError, pickle.UnpicklingError, EOFError, AttributeError, ImportError) as exc:
+    except (ValueError, KeyError, TypeError, pickle.UnpicklingError, EOFError, AttributeError, ImportError) as exc:
         raise ContractError(f"model: {path} is not a collusion model ({exc})") from None
 
 
@@ -83,7 +92,7 @@ def score(input_path, output_path, model_path=None, bidders_output=None, map_pai
     bids = load(input_path, map_pairs, date_unit)
     model = load_model(model_path) if model_path else None
     bids = bids.drop(columns=["collusive"], errors="ignore")   # never a feature
-    index = E.MarketIndex.build(bids)
+    index = E.index_for(bids, model)
     scores = E.score(bids, model, index=index, bands=bands())
     order = pd.Index(pd.unique(bids["tender_id"]))
     tenders = scores.set_index("tender_id").reindex(order)["risk"].rename_axis("tender_id").reset_index()
@@ -93,4 +102,6 @@ def score(input_path, output_path, model_path=None, bidders_output=None, map_pai
         if bidders_output:
             who = E.score_bidders(bids, scores, index=index)[["bidder_id", "risk", "group"]]
             who.to_csv(temps[1], index=False, float_format="%.6f")
-    return {"tenders": int(len(tenders)), "supervised": model is not None}
+    kind = ("unsupervised" if model is None else
+            "cross-market model" if isinstance(model, E.CrossMarketModel) else "supervised")
+    return {"tenders": int(len(tenders)), "supervised": model is not None, "kind": kind}

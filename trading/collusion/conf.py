@@ -11,6 +11,9 @@ DEFAULTS = {
     "COLLUSION_MAX_GROUPS": 200,
     # the tendering threshold under which split projects are suspicious (None: off)
     "COLLUSION_SPLIT_THRESHOLD": 4_000_000,
+    # the model the stored report scores with: "builtin" (the cross-market model shipped in
+    # the repository), a path to a cross-market model file, or None (unsupervised)
+    "COLLUSION_MODEL": "builtin",
 }
 
 

@@ -1,6 +1,10 @@
 """Evaluate the collusion engine on the labelled datasets (protocol: docs COLLUSION-EVAL.md).
 
-    python -m trading.collusion.evaluate [--data DIR] [--markdown]
+    python -m trading.collusion.evaluate [--data DIR]           # in-market table (5-fold)
+    python -m trading.collusion.evaluate --lomo [--data DIR]    # leave one market out
+    python -m trading.collusion.evaluate --build-model [PATH]   # rebuild the builtin model
+
+``--data`` defaults to ``../shared/datasets/collusion`` beside the repository.
 
 Pure Python (no Django).  The precomputed screen columns of the files are never read:
 only tender, bidder, amount, date, winner, reserve price and the label are mapped.
@@ -17,13 +21,15 @@ from sklearn.ensemble import RandomForestClassifier
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 
+from .engine import transfer
 from .engine.features import tender_labels
 from .engine.io import read_bids
 from .engine.market import MarketIndex
 from .engine.model import train
 from .engine.scoring import score
 
-DATA = "/work/shared/datasets/collusion"
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+DATA = os.path.normpath(os.path.join(ROOT, "..", "shared", "datasets", "collusion"))
 BASE = {"tender_id": "Tender", "amount": "Bid_value", "is_winner": "Winner", "date": "Date"}
 DATASETS = {
     "Brazil": ("DB_Collusion_Brazil_processed.csv", "s",
@@ -107,6 +113,99 @@ def evaluate(name: str, data_dir: str = DATA, seed: int = 0) -> dict:
             "time_unsup_s": t_uns, "time_sup_cv_s": t_sup}
 
 
+def _metrics(y, s) -> dict:
+    p, r = top_share(y, np.asarray(s, float))
+    return {"auc": _auc(y, s), "p10": p, "r10": r}
+
+
+def lomo(data_dir: str = DATA, seed: int = 0, names=None, trees: bool = True) -> list[dict]:
+    """Leave one market out: for each market, everything that is fitted (the cross-market
+    model's weights and shrinkage, the random forest anchor, the tree model) is fitted on
+    the other markets only, then the left-out market is scored without its labels.
+    The unsupervised risk and the low-CV anchor fit nothing."""
+    names = list(names or DATASETS)
+    data, tables = {}, {}
+    for name in DATASETS:                       # every market may serve as training data
+        bids = load(name, data_dir)
+        y_t = tender_labels(bids)
+        unlabelled = bids.drop(columns="collusive")
+        t0 = time.perf_counter()
+        index = MarketIndex.build(unlabelled, seed=seed)
+        t_uns = time.perf_counter() - t0
+        table = index.table.reindex(y_t.index)
+        data[name] = (bids, unlabelled, y_t, t_uns)
+        tables[name] = (table, y_t.to_numpy())
+    rows = []
+    for name in names:
+        bids, unlabelled, y_t, t_uns = data[name]
+        y = y_t.to_numpy()
+        table = tables[name][0]
+        others = {k: v for k, v in tables.items() if k != name}
+        row = {"dataset": name, "tenders": len(y), "collusive": y.mean(),
+               "bids_per_tender": len(bids) / len(y)}
+        row["unsupervised"] = _metrics(y, table["risk"].to_numpy())
+        row["time_unsup_s"] = t_uns
+        t0 = time.perf_counter()
+        model = transfer.fit(others)
+        shipped = score(unlabelled, model).set_index("tender_id")["risk"].reindex(y_t.index)
+        row["shipped"] = _metrics(y, shipped.to_numpy())
+        row["time_shipped_s"] = time.perf_counter() - t0
+        row["lam"] = model.lam
+        row["trained_on"] = [t["market"] for t in model.training if t["used"]]
+        cv = table["cv"]
+        row["low_cv"] = _metrics(y, -cv.fillna(cv.median()).to_numpy())
+        Xo = np.vstack([_anchor_X(t) for t, _ in others.values()])
+        yo = np.concatenate([yy for _, yy in others.values()])
+        rf = RandomForestClassifier(n_estimators=500, random_state=seed, n_jobs=1).fit(Xo, yo)
+        row["rf_screens"] = _metrics(y, rf.predict_proba(_anchor_X(table))[:, 1])
+        if trees:
+            t0 = time.perf_counter()
+            pooled = pd.concat([data[k][0].assign(tender_id=k + ":" + data[k][0]["tender_id"].astype(str))
+                                for k in others])
+            tree = train(pooled, seed=seed)
+            s_tree = score(unlabelled, tree, index=MarketIndex.build(unlabelled, seed=seed))
+            row["tree_model"] = _metrics(y, s_tree.set_index("tender_id")["risk"].reindex(y_t.index).to_numpy())
+            row["time_tree_s"] = time.perf_counter() - t0
+        rows.append(row)
+        print(f"# {name}: AUC unsupervised {row['unsupervised']['auc']:.3f} shipped {row['shipped']['auc']:.3f} "
+              f"low CV {row['low_cv']['auc']:.3f} RF {row['rf_screens']['auc']:.3f}"
+              + (f" trees {row['tree_model']['auc']:.3f}" if trees else ""), flush=True)
+    return rows
+
+
+def _anchor_X(table: pd.DataFrame) -> np.ndarray:
+    X = table[ANCHOR_SCREENS].to_numpy(float)
+    return np.nan_to_num(np.where(np.isfinite(X), X, np.nan), nan=-1.0)
+
+
+def lomo_markdown(rows: list[dict]) -> str:
+    cols = [("unsupervised", "unsupervised risk"), ("shipped", "shipped recipe (cross-market)"),
+            ("low_cv", "anchor low CV"), ("rf_screens", "anchor RF on screens")]
+    if rows and "tree_model" in rows[0]:
+        cols.append(("tree_model", "tree model (not shipped)"))
+    head = ("| dataset | tenders | bids/tender | collusive | "
+            + " | ".join(f"{label}: AUC, P@10%, R@10%" for _, label in cols) + " |")
+    lines = [head, "|" + "---|" * (4 + len(cols))]
+    for r in rows:
+        cells = [f"{r[k]['auc']:.3f}, {r[k]['p10']:.2f}, {r[k]['r10']:.2f}" for k, _ in cols]
+        lines.append(f"| {r['dataset']} | {r['tenders']} | {r['bids_per_tender']:.1f} | {r['collusive']:.0%} | "
+                     + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def build_model(path: str = transfer.BUILTIN, data_dir: str = DATA, seed: int = 0) -> transfer.CrossMarketModel:
+    """Fit the cross-market model on every shared market and write it (JSON)."""
+    tables = {}
+    for name in DATASETS:
+        bids = load(name, data_dir)
+        y_t = tender_labels(bids)
+        index = MarketIndex.build(bids.drop(columns="collusive"), seed=seed)
+        tables[name] = (index.table.reindex(y_t.index), y_t.to_numpy())
+    model = transfer.fit(tables)
+    model.save(path)
+    return model
+
+
 def markdown(rows: list[dict]) -> str:
     head = ("| dataset | tenders | collusive | AUC unsupervised | AUC supervised (5-fold) "
             "| anchor low CV [published] | anchor RF on screens [published] | P@10% uns. / sup. | R@10% uns. / sup. "
@@ -125,11 +224,25 @@ def markdown(rows: list[dict]) -> str:
 
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", default=DATA)
+    ap.add_argument("--data", default=DATA, help=f"folder of the labelled files (default {DATA})")
+    ap.add_argument("--lomo", action="store_true", help="leave-one-market-out table (the main protocol)")
+    ap.add_argument("--no-trees", action="store_true", help="with --lomo: skip the tree model column")
+    ap.add_argument("--build-model", nargs="?", const=transfer.BUILTIN, metavar="PATH",
+                    help="fit the cross-market model on every market and write it (default: the builtin file)")
     ap.add_argument("--only", action="append", help="dataset name (repeatable)")
     ap.add_argument("--seed", type=int, default=0,
                     help="fold and model seed (the protocol's is 0; others check robustness)")
     args = ap.parse_args(argv)
+    if not os.path.isdir(args.data):
+        ap.error(f"--data: {args.data} is not a folder")
+    if args.build_model:
+        m = build_model(args.build_model, args.data, seed=args.seed)
+        print(f"cross-market model written to {args.build_model}: lam {m.lam}, weights {m.weights}, "
+              f"intercept {m.intercept}, inner leave-one-market-out AUC by lam {m.selection}")
+        return
+    if args.lomo:
+        print(lomo_markdown(lomo(args.data, seed=args.seed, names=args.only, trees=not args.no_trees)))
+        return
     rows = []
     for name in args.only or DATASETS:
         rows.append(evaluate(name, args.data, seed=args.seed))

@@ -51,7 +51,7 @@ def market_percentiles(index: E.MarketIndex) -> pd.DataFrame:
     out = {}
     for sc in SCREENS:
         if sc in t:
-            out[f"m_{sc}"] = index.reference.percentile(sc, t[sc].to_numpy(float), t["n_bids"].to_numpy())
+            out[f"m_{sc}"] = index.reference.percentile(sc, t[sc].to_numpy(float), E.risk.comparable_n(t))
     return pd.DataFrame(out, index=t.index)
 
 
@@ -147,17 +147,34 @@ def _group_row(g, bids, identities, kind) -> dict:
     }
 
 
+def report_model() -> E.CrossMarketModel | None:
+    """The cross-market model of the stored report (setting COLLUSION_MODEL)."""
+    name = setting("COLLUSION_MODEL")
+    if not name:
+        return None
+    return E.load_builtin() if name == "builtin" else E.CrossMarketModel.load(name)
+
+
+def model_parameters(model) -> dict:
+    if model is None:
+        return {"model": "unsupervised"}
+    return {"model": str(setting("COLLUSION_MODEL")), "model_weights": model.weights, "model_lam": model.lam,
+            "model_markets": [t["market"] for t in model.training if t["used"]]}
+
+
 def analyse(source: DatabaseBids | None = None) -> Analysis:
     source = source or DatabaseBids()
     bids = source.frame
+    model = report_model()
     params = {"bands": list(bands()), "flag_top_tenders": setting("COLLUSION_FLAG_TOP_TENDERS"),
-              "max_groups": setting("COLLUSION_MAX_GROUPS"), "split_threshold": setting("COLLUSION_SPLIT_THRESHOLD")}
+              "max_groups": setting("COLLUSION_MAX_GROUPS"), "split_threshold": setting("COLLUSION_SPLIT_THRESHOLD"),
+              **model_parameters(model)}
     result = Analysis(source, params)
     if bids.empty:
         result.summary = {"bids": 0, "tenders": 0, "bidders": 0, "groups": 0, "flags": 0, "red": 0, "yellow": 0}
         return result
-    index = E.MarketIndex.build(bids)
-    scores = E.score(bids, index=index, bands=bands()).set_index("tender_id")
+    index = E.index_for(bids, model)
+    scores = E.score(bids, model, index=index, bands=bands()).set_index("tender_id")
     table = index.table.join(market_percentiles(index))
     per_tender = _tender_bids(bids)
     for tid, row in table.iterrows():

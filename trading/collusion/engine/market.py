@@ -31,35 +31,43 @@ class MarketIndex:
     table: pd.DataFrame = field(repr=False)   # per-tender features, percentiles, risk
     max_subsets: int = 60
     seed: int = 0
+    weights: dict | None = None               # screen-line weights of a cross-market model
+    rarity: dict = field(default_factory=dict)  # "pattern" -> share of this market's tenders with one
 
     @classmethod
     def build(cls, bids: pd.DataFrame, *, max_subsets: int = 60, seed: int = 0,
-              min_cobids: int = 2, max_tender_size: int = 50, graph: bool = True) -> "MarketIndex":
+              min_cobids: int = 2, max_tender_size: int = 50, graph: bool = True,
+              weights: dict | None = None) -> "MarketIndex":
+        """``weights``: the screen-line weights of a cross-market model
+        (``transfer.CrossMarketModel.weights``); None = equal weights (unsupervised)."""
         feats = tender_features(bids, max_subsets=max_subsets, seed=seed)
         ref = R.Reference.build(feats)
         # how suspicious the screens of a tender are, against this market's tenders
-        ref.add("screen_risk", R.screen_risk(R.suspicion_percentiles(feats, ref)), feats["n_bids"].to_numpy())
+        ref.add("screen_risk", R.screen_risk(R.suspicion_percentiles(feats, ref), weights),
+                R.comparable_n(feats))
         if graph:
             groups, member_of, _ = G.find_groups(bids, min_cobids=min_cobids,
                                                  max_tender_size=max_tender_size, seed=seed)
         else:
             groups, member_of = G.group_stats(bids, G.nx.Graph(), {}), {}
         ids = shared_identities(bids)
-        idx = cls(ref, groups, member_of, ids, pd.DataFrame(), max_subsets, seed)
-        idx.table = idx.evaluate(bids, feats)
+        idx = cls(ref, groups, member_of, ids, pd.DataFrame(), max_subsets, seed, weights)
+        idx.table = idx.evaluate(bids, feats, rarity_from_market=True)
         return idx
 
     def evaluate(self, bids: pd.DataFrame, feats: pd.DataFrame | None = None,
-                 identities: pd.DataFrame | None = None) -> pd.DataFrame:
+                 identities: pd.DataFrame | None = None, rarity_from_market: bool = False) -> pd.DataFrame:
         """Feature table + percentiles + evidence + risk for the tenders in ``bids``
-        (``identities``: the findings to use instead of the stored market's)."""
+        (``identities``: the findings to use instead of the stored market's;
+        ``rarity_from_market``: ``bids`` is the whole market, learn how often each yes/no
+        line fires from it, else use the stored shares)."""
         if feats is None:
             feats = tender_features(bids, max_subsets=self.max_subsets, seed=self.seed)
         pct = R.suspicion_percentiles(feats, self.reference)
         pat = R.pattern_evidence(feats)
         grp = G.tender_group_features(bids, self.member_of, self.groups).reindex(feats.index)
         sig = tender_signal_evidence(self.identities if identities is None else identities, feats.index, bids)
-        sr = R.screen_risk(pct)
+        sr = R.screen_risk(pct, self.weights)
         t = pd.concat([feats, pct], axis=1)
         t["pattern_evidence"] = pat
         t["grp_members"] = grp["grp_members"].fillna(0.0)
@@ -67,10 +75,13 @@ class MarketIndex:
         t["grp_id"] = grp["grp_id"].fillna(-1).astype(int)
         t["signal_evidence"] = sig
         t["screen_risk"] = sr
-        t["screen_p"] = R.screen_tail(self.reference, sr.to_numpy(), feats["n_bids"].to_numpy())
+        t["screen_p"] = R.screen_tail(self.reference, sr.to_numpy(), R.comparable_n(feats))
         t["screen_evidence"] = R.screen_evidence(t["screen_p"])
         t["group_evidence"] = group_evidence(t["grp_score"])
-        t["risk"] = R.combine(t["screen_evidence"], pat, t["group_evidence"], sig)
+        if rarity_from_market:
+            self.rarity = {"pattern": float((pat > 0).mean()) if len(t) else 0.0}
+        t["pattern_evidence"] = pat * R.rarity(self.rarity.get("pattern", 0.0))
+        t["risk"] = R.combine(t["screen_evidence"], t["pattern_evidence"], t["group_evidence"], sig)
         return t
 
 

@@ -8,8 +8,8 @@ bid-rigging literature (Imhof; Huber & Imhof): low CV, low spread and a large ga
 between the winner and tightly packed losers (high RD) are suspicious; the subgroup
 versions catch incomplete cartels.
 
-screen_risk = mean of the available directional percentiles (0.5 when a tender has too
-few bids for any screen).  It is a ranking, not a probability: about half of any market
+screen_risk = mean of the available directional percentiles of ``RISK_COMPONENTS`` (0.5
+when a tender has too few bids for any screen); a cross-market model may weight them.  It is a ranking, not a probability: about half of any market
 sits above 0.5.  Calibration turns it into evidence:
 
 - ``screen_p`` = share of comparable tenders (same bid-count bin) of this market whose
@@ -19,7 +19,9 @@ sits above 0.5.  Calibration turns it into evidence:
   decreasing in ``screen_p`` (the ranking is kept), reaching the yellow line only in
   the top ``SCREEN_YELLOW_TAIL`` of comparable tenders and never the red one.
 
-risk = noisy-OR of the screen evidence with pattern, group and signal evidence.  Every
+risk = noisy-OR of the screen evidence with pattern, group and signal evidence; pattern
+evidence is weighted by how rare patterns are in the market (``rarity``), so that a habit
+of the whole market cannot push its tenders above those with suspicious screens.  Every
 single line of evidence is capped below the red line (0.8): red needs two independent
 lines that agree (extreme screens and a cohesive group, two identifiers shared in one
 tender, ...).  Risk is in [0, 1].
@@ -32,8 +34,15 @@ import numpy as np
 import pandas as pd
 
 N_BINS = (1, 2, 3, 4, 5, 7, 10, 15)          # left edges of bid-count bins
-COMPONENTS = {"cv": -1, "spd": -1, "rd": +1,   # -1: low is suspicious
-              "sub3_cv_mean": -1, "sub4_cv_mean": -1}
+# The screen line of the risk: how closely the bids sit together, measured seven ways
+# over *distinct* bids (a bid listed once per consortium member is one bid), and the
+# winner apart from a tight pack.  -1: low is suspicious.  Equal weights unless a
+# cross-market model (engine/transfer.py) gives others.
+RISK_COMPONENTS = {"d_cv": -1, "d_spd": -1, "d_mad": -1, "d_lcv": -1,
+                   "sub3_cv_mean": -1, "sub4_cv_mean": -1, "d_rd": +1}
+# the row-level screens the flags speak of (engine/explain.py); not part of the risk
+FLAG_SCREENS = {"cv": -1, "spd": -1, "rd": +1, "sub3_cv_mean": -1, "sub4_cv_mean": -1}
+COMPONENTS = {**FLAG_SCREENS, **RISK_COMPONENTS}
 BANDS = (0.6, 0.8)                             # blue < 0.6 <= yellow < 0.8 <= red
 SCREEN_WEIGHT = 0.75                           # the most screens alone can say: yellow, not red
 SCREEN_YELLOW_TAIL = 0.025                     # screens alone reach yellow in this top share
@@ -41,6 +50,19 @@ SCREEN_SHARPNESS = float(np.log(1 - BANDS[0] / SCREEN_WEIGHT) / np.log(SCREEN_YE
 PATTERN_WEIGHTS = {"identical": 0.5, "step_arith": 0.4, "step_geom": 0.4, "reserve_round": 0.3}
 STEP_TOL = 0.01
 STEP_MIN_BIDS = 4    # two equal gaps (3 bids) happen by chance about once in a hundred tenders
+# A price pattern that shows in a large share of a market's tenders is that market's
+# habit (bids at round shares of the estimate, identical bids at a legal price floor),
+# not a cartel's trace.  (Co-bidding groups are already judged against the market:
+# cohesion, exclusivity and the group-flag floor.)  Its weight is multiplied by (1 - share) ** RARITY_POWER: a line
+# firing on 5% of the market keeps 86% of its weight, on 20% half, on 50% an eighth.
+RARITY_POWER = float(np.log(0.5) / np.log(0.8))
+
+
+def comparable_n(feats: pd.DataFrame) -> np.ndarray:
+    """The bid count that makes tenders comparable: distinct bids (a consortium's bid
+    listed once per member is one bid) when known, else rows."""
+    col = "d_n_bids" if "d_n_bids" in feats else "n_bids"
+    return feats[col].fillna(feats["n_bids"]).to_numpy() if col != "n_bids" else feats[col].to_numpy()
 
 
 def n_bin(n) -> np.ndarray:
@@ -59,7 +81,7 @@ class Reference:
         ref = cls(min_ref=min_ref)
         for sc in screens or list(COMPONENTS) + ["cv", "spd", "diffp", "rd", "kurt", "skew", "ks"]:
             if sc in feats:
-                ref.add(sc, feats[sc].to_numpy(float), feats["n_bids"].to_numpy())
+                ref.add(sc, feats[sc].to_numpy(float), comparable_n(feats))
         return ref
 
     def add(self, screen: str, values, n_bids) -> None:
@@ -94,7 +116,7 @@ def suspicion_percentiles(feats: pd.DataFrame, ref: Reference, components=None) 
     out = {}
     for sc, sign in comps.items():
         if sc in feats:
-            p = ref.percentile(sc, feats[sc].to_numpy(float), feats["n_bids"].to_numpy())
+            p = ref.percentile(sc, feats[sc].to_numpy(float), comparable_n(feats))
             out[f"p_{sc}"] = p if sign > 0 else 1.0 - p
     return pd.DataFrame(out, index=feats.index)
 
@@ -117,8 +139,26 @@ def combine(screen_risk, *evidence) -> np.ndarray:
     return 1.0 - keep
 
 
-def screen_risk(pct: pd.DataFrame) -> pd.Series:
-    return pct.mean(axis=1, skipna=True).fillna(0.5)
+def screen_risk(pct: pd.DataFrame, weights: dict | None = None) -> pd.Series:
+    """Weighted mean of the directional percentiles of the risk components (equal
+    weights by default), 0.5 when a tender has none."""
+    weights = weights or dict.fromkeys(RISK_COMPONENTS, 1.0)
+    cols = [c for c in weights if f"p_{c}" in pct]
+    if not cols:
+        return pd.Series(0.5, index=pct.index)
+    v = pct[[f"p_{c}" for c in cols]].to_numpy(float)
+    w = np.array([weights[c] for c in cols], float)
+    have = np.isfinite(v)
+    den = (have * w).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = np.where(den > 0, (np.where(have, v, 0.0) * w).sum(axis=1) / den, 0.5)
+    return pd.Series(out, index=pct.index)
+
+
+def rarity(share) -> float:
+    """Weight kept by the pattern line when patterns show in ``share`` of the market."""
+    share = float(np.clip(np.nan_to_num(share), 0.0, 1.0))
+    return (1.0 - share) ** RARITY_POWER
 
 
 def screen_tail(ref: Reference, screen_risk_values, n_bids) -> np.ndarray:

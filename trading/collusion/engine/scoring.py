@@ -7,16 +7,27 @@ import pandas as pd
 from . import risk as R
 from .market import MarketIndex
 from .model import Model
+from .transfer import CrossMarketModel
 
 
-def score(bids: pd.DataFrame, model: Model | None = None, *, index: MarketIndex | None = None,
-          bands=R.BANDS) -> pd.DataFrame:
+def index_for(bids: pd.DataFrame, model=None, index: MarketIndex | None = None) -> MarketIndex:
+    """The market index ``score`` needs: a cross-market model weighs the screen line."""
+    weights = model.weights if isinstance(model, CrossMarketModel) else None
+    if index is not None and index.weights == weights:
+        return index
+    return MarketIndex.build(bids, weights=weights)
+
+
+def score(bids: pd.DataFrame, model: Model | CrossMarketModel | None = None, *,
+          index: MarketIndex | None = None, bands=R.BANDS) -> pd.DataFrame:
     """``tender_id, risk, band`` for every tender of ``bids`` (labels, if any, are ignored).
-    Without ``model`` the unsupervised risk; with one, the model's probability."""
+    Without ``model`` the unsupervised risk; with a cross-market model (the builtin one)
+    the same calibrated risk with the model's screen weights; with an in-market
+    ``Model`` (``train``), that model's probability."""
     bids = bids.drop(columns=["collusive"], errors="ignore")
-    index = index or MarketIndex.build(bids)
+    index = index_for(bids, model, index)
     t = index.table
-    risk = model.predict(t) if model is not None else t["risk"].to_numpy()
+    risk = model.predict(t) if isinstance(model, Model) else t["risk"].to_numpy()
     out = pd.DataFrame({"tender_id": t.index.to_numpy(), "risk": np.clip(risk, 0, 1)})
     out["band"] = R.band(out["risk"], bands)
     return out

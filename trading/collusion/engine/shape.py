@@ -9,6 +9,10 @@ beside them, and ``dup_share`` says how much was repeated.
 
 column          definition (b1 <= b2 <= ... distinct amounts)
 d_<screen>      screens.screens over distinct bids (n_bids, cv, spd, diffp, rd, skew, kurt, ks)
+d_mad           median absolute deviation / median (robust dispersion; one outlier
+                bid, e.g. a far-off cover, does not hide a tight pack), n >= 3
+d_lcv           CV of the losing bids (all but the lowest): how tightly the others sit
+                together, whatever the winner's gap, n >= 3
 rel2..rel4      b_k / b1 - 1: how far the 2nd to 4th bids sit above the lowest
 rel_mean        mean of b_i / b1 - 1
 gap_min/max     smallest / largest gap between consecutive bids, / b1
@@ -38,6 +42,37 @@ def _reduce(fn, v: np.ndarray, s: Sorted) -> np.ndarray:
     return fn.reduceat(v, s.start) if len(v) else np.array([])
 
 
+def _median(v: np.ndarray, s: Sorted) -> np.ndarray:
+    """Median per group of ``v`` already sorted within each group."""
+    a = s.start + (s.n - 1) // 2
+    b = s.start + s.n // 2
+    return (v[a] + v[b]) / 2.0 if len(v) else np.array([])
+
+
+def _mad(s: Sorted) -> np.ndarray:
+    """Median absolute deviation from the median, over the median (NaN below 3 bids)."""
+    if not len(s.x):
+        return np.array([])
+    med = _median(s.x, s)
+    dev = np.abs(s.x - med[s.code])
+    dev = dev[np.lexsort((dev, s.code))]          # groups stay in place, sorted inside
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(med > 0, _median(dev, s) / med, np.nan)
+    return np.where(s.n >= 3, out, np.nan)
+
+
+def _losing_cv(s: Sorted) -> np.ndarray:
+    """CV (ddof=1) of every bid but the lowest (NaN below 3 bids)."""
+    lose = (s.rank > 0).astype(float)
+    nl = s.gsum(lose)
+    mean = s.gsum(s.x * lose) / np.maximum(nl, 1)
+    d = (s.x - mean[s.code]) * lose
+    sd = np.sqrt(s.gsum(d * d) / np.maximum(nl - 1, 1))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(mean > 0, sd / mean, np.nan)
+    return np.where(s.n >= 3, out, np.nan)
+
+
 def shape(bids: pd.DataFrame, s: Sorted | None = None) -> pd.DataFrame:
     s = s or sort_bids(bids)
     d = distinct_bids(bids)
@@ -61,6 +96,8 @@ def shape(bids: pd.DataFrame, s: Sorted | None = None) -> pd.DataFrame:
         out["gap_min"] = gmin / safe_lo
         out["gap_max"] = gmax / safe_lo
         out["gap_min_share"] = np.where(hi > lo, gmin / (hi - lo), np.nan)
+        out["d_mad"] = _mad(ds)
+        out["d_lcv"] = _losing_cv(ds)
     out = out.reindex(s.tenders)
     out["dup_share"] = 1.0 - out["d_n_bids"].to_numpy(float) / s.n
     lo_all = s.x[s.start]

@@ -18,7 +18,8 @@ class Command(BaseCommand):
         score = sub.add_parser("score", help="Risk per tender (and per bidder) of a bid file.")
         score.add_argument("--input", required=True)
         score.add_argument("--output", required=True, help="CSV tender_id,risk")
-        score.add_argument("--model", help="a model from 'train'; without it the risk is unsupervised")
+        score.add_argument("--model", help="'builtin' (the cross-market model shipped with Sunlight) or a model "
+                                           "file from 'train'; without it the risk is unsupervised")
         score.add_argument("--bidders-output", help="CSV bidder_id,risk,group")
         for p in (train, score):
             p.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN",
@@ -37,8 +38,7 @@ class Command(BaseCommand):
             elif opts["action"] == "score":
                 info = cli.score(opts["input"], opts["output"], opts["model"], opts["bidders_output"],
                                  opts["map"], opts["date_unit"])
-                kind = "supervised" if info["supervised"] else "unsupervised"
-                self.stdout.write(f"{info['tenders']} tenders scored ({kind}), written to {opts['output']}")
+                self.stdout.write(f"{info['tenders']} tenders scored ({info['kind']}), written to {opts['output']}")
             elif opts["if_none"] and CollusionReport.objects.exists():
                 self.stdout.write("a collusion report exists already; none run")
             else:
