@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("trading.experts.api")),
     path("", include("trading.evaluation.api")),
     path("", include("trading.award.api")),
+    path("", include("trading.complaints.api")),
     path("", include("trading.credit.api")),
 ]

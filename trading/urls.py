@@ -17,6 +17,7 @@ urlpatterns = [
     path("experts/", include("trading.experts.urls")),
     path("evaluation/", include("trading.evaluation.urls")),
     path("award/", include("trading.award.urls")),
+    path("complaints/", include("trading.complaints.urls")),
     path("credit/", include("trading.credit.urls")),
     path("api/", include("trading.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
