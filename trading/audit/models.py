@@ -35,3 +35,22 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+
+
+class AuditCheckpoint(models.Model):
+    """The log's size and head hash at a moment, signed with the platform key (kept outside the database).
+
+    Published on a public page and API and embedded in opening records: whoever keeps a copy can prove a
+    later truncation, re-chaining or edit of the log, even by someone who can rewrite the database."""
+
+    size = models.BigIntegerField(_("entries"), unique=True)
+    head = models.CharField(_("head hash"), max_length=64)
+    at = models.DateTimeField(_("time"))
+    body = models.JSONField()
+    signature = models.CharField(max_length=128)
+    public_key = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["size"]
+        verbose_name = _("audit checkpoint")
+        verbose_name_plural = _("audit checkpoints")

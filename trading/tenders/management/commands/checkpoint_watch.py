@@ -3,12 +3,15 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from trading.audit.checkpoints import sign_checkpoint
+from trading.tenders import clock
 from trading.tenders.checkpoints import refresh_live_tenders
 
 
 class Command(BaseCommand):
     help = ("Recompute the checkpoints of every running tender (run from cron, or with --loop): a state turns "
-            "yellow or red, and is logged, when time says so, even if nobody opens the watch page.")
+            "yellow or red, and is logged, when time says so, even if nobody opens the watch page. Each run also "
+            "signs an audit log checkpoint when the log grew.")
 
     def add_arguments(self, parser):
         parser.add_argument("--loop", type=float, default=0,
@@ -17,7 +20,10 @@ class Command(BaseCommand):
     def handle(self, *args, loop=0, **options):
         while True:
             checked = refresh_live_tenders()
+            signed = sign_checkpoint(clock.now())
             if not loop:
                 self.stdout.write(f"{checked} running tender(s) checked.")
+                if signed:
+                    self.stdout.write(f"Audit log checkpoint signed at {signed.size} entries.")
                 return
             time.sleep(loop)
