@@ -2,9 +2,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from trading.accounts.permissions import authorize
-
 from trading import platform_key
+from trading.accounts.permissions import authorize
 
 from .models import AuditCheckpoint
 from .selectors import verify_chain, visible_entries
