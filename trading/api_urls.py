@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("trading.audit.api")),
     path("", include("trading.complaints.api")),
     path("", include("trading.credit.api")),
+    path("", include("trading.deposits.api")),
 ]
