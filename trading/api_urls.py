@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("trading.experts.api")),
     path("", include("trading.evaluation.api")),
     path("", include("trading.award.api")),
+    path("", include("trading.contracts.api")),
     path("", include("trading.audit.api")),
     path("", include("trading.complaints.api")),
     path("", include("trading.credit.api")),

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "trading.experts",
     "trading.evaluation",
     "trading.award",
+    "trading.contracts",
     "trading.deposits",
     "trading.complaints",
     "trading.collusion",

@@ -26,3 +26,5 @@ urlpatterns = [
 ]
 
 handler500 = "trading.middleware.server_error"
+handler403 = "trading.views.permission_denied"
+handler404 = "trading.views.page_not_found"

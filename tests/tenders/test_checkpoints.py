@@ -68,18 +68,17 @@ def test_the_opening_turns_yellow_near_the_deadline_and_red_when_it_does_not_hap
     assert late.state == "green" and late.was_red and "after the deadline" in late.reason
 
 
-def test_candidate_notice_and_contract_limits():
+def test_candidate_notice_limits():
+    # The contract deadline follows the real contract: tests/contracts/test_checkpoints.py.
     shown = NOW + 25 * DAY
     showing = facts(status=S.CANDIDATES, opened_at=NOW + 20 * DAY, entered={S.CANDIDATES: shown})
     assert states(evaluate(showing, shown + DAY))["candidate_notice"] == "yellow"
     hasty = facts(status=S.AWARDED, opened_at=NOW + 20 * DAY, entered={S.CANDIDATES: shown, S.AWARDED: shown + DAY})
     results = evaluate(hasty, shown + DAY)
-    assert states(results)["candidate_notice"] == "red" and states(results)["contract_signing"] == "green"
-    assert states(evaluate(hasty, shown + 40 * DAY))["contract_signing"] == "red"
+    assert states(results)["candidate_notice"] == "red" and "contract_signing" not in states(results)
     done = facts(status=S.COMPLETE, opened_at=NOW + 20 * DAY,
                  entered={S.CANDIDATES: shown, S.AWARDED: shown + 4 * DAY, S.COMPLETE: shown + 20 * DAY})
     assert states(evaluate(done, shown + 60 * DAY))["candidate_notice"] == "green"
-    assert states(evaluate(done, shown + 60 * DAY))["contract_signing"] == "green"
 
 
 @pytest.mark.django_db

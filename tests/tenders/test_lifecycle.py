@@ -48,7 +48,11 @@ def test_the_full_road_to_complete_is_recorded(entity_user):
     # what the award room's service writes before it moves the tender (tests/award walks the real road)
     Tender.objects.filter(pk=tender.pk).update(winner=winner, awarded_amount=Decimal("950000.00"))
     walk(entity_user, tender, S.AWARDED)
-    services.transition(as_caller(entity_user), tender, S.COMPLETE, "Contract signed")
+    # Complete comes from the contract room (acceptance of the works), never from a bare move by the entity.
+    with pytest.raises(ValidationError) as error:
+        services.transition(as_caller(entity_user), tender, S.COMPLETE, "Contract signed")
+    assert "contract room" in error.value.message_dict["status"][0]
+    walk(entity_user, tender, S.COMPLETE)
     tender.refresh_from_db()
     assert tender.status == S.COMPLETE and tender.winner == winner and tender.awarded_amount == Decimal("950000.00")
     assert tender.opened_at is not None

@@ -29,11 +29,11 @@ LABELS = {
     "clarification_cutoff": gettext_lazy("Clarification cut-off"),
     "opening_on_time": gettext_lazy("Opening at the deadline"),
     "candidate_notice": gettext_lazy("Candidate notice period"),
-    "contract_signing": gettext_lazy("Contract after the award"),
 }
 
 
-# Checkpoints of the rooms after the opening (award, contracts...), which this module cannot import:
+# Checkpoints of the rooms after the opening (award, contracts...), which this module cannot import (the contract
+# deadline, `contract_signing`, follows the contracts themselves: the contracts app registers it):
 # each app registers a source, `source(tender, now) -> [Result]`, when it starts.
 SOURCES = []
 
@@ -122,7 +122,6 @@ def evaluate(facts, now, yellow_days=None):
 
     results.extend(_opening(facts, now, yellow))
     results.extend(_candidates(facts, now))
-    results.extend(_contract(facts, now, yellow))
     return results
 
 
@@ -169,24 +168,6 @@ def _candidates(facts, now):
             "The candidate notice is up since %(when)s; no award before %(until)s.")
             % {"when": rules.when(shown), "until": rules.when(shown + minimum)})]
     return [Result("candidate_notice", GREEN, _("The candidates were shown for at least %(min)s.") % {"min": rule})]
-
-
-def _contract(facts, now, yellow):
-    awarded = facts.entered.get(TenderStatus.AWARDED)
-    if not awarded:
-        return []
-    policy = facts.policy
-    limit = awarded + policy.delta("contract_signing")
-    done = facts.entered.get(TenderStatus.COMPLETE)
-    if done:
-        state = RED if done > limit else GREEN
-        return [Result("contract_signing", state, _("Completed %(after)s after the award (at most %(max)s).")
-                       % {"after": span(done - awarded), "max": policy.describe("contract_signing")})]
-    if now > limit:
-        return [Result("contract_signing", RED, _("The contract was due by %(until)s and is not recorded.")
-                       % {"until": rules.when(limit)})]
-    state = YELLOW if limit - now <= yellow else GREEN
-    return [Result("contract_signing", state, _("The contract is due by %(until)s.") % {"until": rules.when(limit)})]
 
 
 def facts_of(tender):

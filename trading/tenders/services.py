@@ -203,6 +203,8 @@ OWN_USE_CASE = {
     TenderStatus.CANDIDATES: gettext_lazy("Publish the candidate notice from the signed evaluation report."),
     TenderStatus.AWARDED: gettext_lazy("Award a candidate after the candidate notice."),
     TenderStatus.FAILED: gettext_lazy("A procedure fails at the opening or on the evaluation report."),
+    TenderStatus.COMPLETE: gettext_lazy("A tender is complete once the works of its contracts are accepted, in the "
+                                        "contract room."),
 }
 
 
