@@ -25,7 +25,7 @@ NAV = {
     "experts:dashboard": "expert.declare",
     "award:results": "candidate.object",
 }
-PUBLIC_NAV = {"tenders:list", "bids:verify_receipt"}
+PUBLIC_NAV = {"tenders:list", "bids:verify_receipt", "complaints:decisions"}
 # The profile's administration links, and the action both pages authorize with.
 PROFILE_LINKS = {"admin:index": "organisation.manage", "accounts:register_organisation": "organisation.manage"}
 
