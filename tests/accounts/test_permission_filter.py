@@ -24,8 +24,10 @@ NAV = {
     "evaluation:desk": "evaluation.review",
     "experts:dashboard": "expert.declare",
     "award:results": "candidate.object",
+    "deposits:mine": "security.pay",
+    "deposits:desk": "security.confirm",
 }
-PUBLIC_NAV = {"tenders:list", "bids:verify_receipt", "complaints:decisions"}
+PUBLIC_NAV = {"tenders:list", "bids:verify_receipt", "complaints:decisions", "credit:index"}
 # The profile's administration links, and the action both pages authorize with.
 PROFILE_LINKS = {"admin:index": "organisation.manage", "accounts:register_organisation": "organisation.manage"}
 
