@@ -70,6 +70,9 @@ def test_make_demo_steps_load_the_full_market_once_and_print_working_logins(clie
     assert waiting.committee.seats.filter(user__username="expert", status="seated").exists()
     assert not waiting.evaluation_reports.exists()
     assert "expert12" in command("demo_logins")
+    in_lots = Tender.objects.get(imported=False, lots__number=2)
+    assert in_lots.status == TenderStatus.PUBLISHED
+    assert sorted(in_lots.bids.filter(status=BidStatus.ACTIVE).values_list("lot__number", flat=True)) == [1, 1, 1, 2, 2]
     # one practice tender on the training procedure, labelled, with its deadline minutes away and three bids
     practice = Tender.objects.get(imported=False, procedure_type="training")
     assert practice.status == TenderStatus.PUBLISHED and practice.policy["training"]
