@@ -20,14 +20,14 @@ from . import selectors, services
 from .models import Approval, AttendanceSource, ContractStatus
 
 
-class AmendmentDocumentSerializer(serializers.Serializer):
+class ContractDocumentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     filename = serializers.CharField()
     size = serializers.IntegerField()
     sha256 = serializers.CharField()
 
 
-class AmendmentSerializer(serializers.Serializer):
+class ContractAmendmentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     number = serializers.IntegerField()
     reason = serializers.CharField()
@@ -42,11 +42,11 @@ class AmendmentSerializer(serializers.Serializer):
     approval = serializers.ChoiceField(choices=Approval.choices, allow_blank=True)
     decided_at = serializers.DateTimeField(allow_null=True)
     decision_note = serializers.CharField()
-    documents = AmendmentDocumentSerializer(many=True, help_text="Read by the parties and supervisors only: the "
+    documents = ContractDocumentSerializer(many=True, help_text="Read by the parties and supervisors only: the "
                                                                  "list is empty for others.")
 
 
-class MilestoneSerializer(serializers.Serializer):
+class ContractMilestoneSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     reached_at = serializers.DateTimeField()
@@ -88,19 +88,19 @@ class ContractSerializer(serializers.Serializer):
 
 class ContractDetailSerializer(ContractSerializer):
     amendments = serializers.SerializerMethodField()
-    milestones = MilestoneSerializer(many=True)
+    milestones = ContractMilestoneSerializer(many=True)
 
-    @extend_schema_field(AmendmentSerializer(many=True))
+    @extend_schema_field(ContractAmendmentSerializer(many=True))
     def get_amendments(self, contract):
         request = self.context.get("request")
-        rows = AmendmentSerializer(selectors.amendments(contract), many=True).data
+        rows = ContractAmendmentSerializer(selectors.amendments(contract), many=True).data
         if request is None or not selectors.may_oversee(request.user, contract):
             for row in rows:
                 row["documents"] = []
         return rows
 
 
-class ConcludeInputSerializer(serializers.Serializer):
+class ContractConcludeInputSerializer(serializers.Serializer):
     award = serializers.IntegerField(help_text="A live award of a tender of the caller's entity.")
     price = serializers.CharField(help_text="The award amount, or another with price_reason.")
     project_manager = serializers.CharField(help_text="The winning bid's, or another with manager_reason.")
@@ -113,7 +113,7 @@ class ConcludeInputSerializer(serializers.Serializer):
     manager_reason = serializers.CharField(required=False, allow_blank=True)
 
 
-class AmendInputSerializer(serializers.Serializer):
+class ContractAmendInputSerializer(serializers.Serializer):
     reason = serializers.CharField()
     price = serializers.CharField(required=False, allow_blank=True)
     duration_days = serializers.IntegerField(required=False, allow_null=True)
@@ -123,12 +123,12 @@ class AmendInputSerializer(serializers.Serializer):
                                       help_text="The signed documents, 1 to 5 files (multipart).")
 
 
-class DecisionInputSerializer(serializers.Serializer):
+class ContractDecisionInputSerializer(serializers.Serializer):
     approve = serializers.BooleanField()
     note = serializers.CharField(required=False, allow_blank=True, help_text="Required to refuse.")
 
 
-class AttendanceSerializer(serializers.Serializer):
+class ContractAttendanceDaySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     day = serializers.DateField()
     at = serializers.DateTimeField()
@@ -141,7 +141,7 @@ class AttendanceSerializer(serializers.Serializer):
     note = serializers.CharField()
 
 
-class AttendanceInputSerializer(serializers.Serializer):
+class ContractAttendanceInputSerializer(serializers.Serializer):
     latitude = serializers.CharField(required=False, allow_blank=True, help_text="Check-in: required.")
     longitude = serializers.CharField(required=False, allow_blank=True, help_text="Check-in: required.")
     photo = serializers.FileField(required=False, help_text="Check-in: a JPEG or PNG taken on site (multipart).")
@@ -149,7 +149,7 @@ class AttendanceInputSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True)
 
 
-class SubcontractSerializer(serializers.Serializer):
+class ContractSubcontractSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     subcontractor = serializers.CharField(source="subcontractor.name")
     credit_code = serializers.CharField(source="subcontractor.credit_code")
@@ -160,7 +160,7 @@ class SubcontractSerializer(serializers.Serializer):
     losing_bidder = serializers.BooleanField()
 
 
-class SubcontractInputSerializer(serializers.Serializer):
+class ContractSubcontractInputSerializer(serializers.Serializer):
     subcontractor = serializers.CharField(help_text="The subcontractor's unified social credit code.")
     scope = serializers.CharField()
     amount = serializers.CharField()
@@ -187,7 +187,7 @@ class ContractsView(APIView):
     def get(self, request):
         return Response(ContractSerializer(selectors.public_contracts()[:500], many=True).data)
 
-    @extend_schema(request=ConcludeInputSerializer, responses={201: ContractDetailSerializer})
+    @extend_schema(request=ContractConcludeInputSerializer, responses={201: ContractDetailSerializer})
     def post(self, request):
         contract = services.conclude_contract(
             Caller.from_request(request), _get(request, "award"), _get(request, "price"),
@@ -213,15 +213,15 @@ class AmendmentsView(APIView):
     permission_classes = [permissions.IsAuthenticated]
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
-    @extend_schema(request={"multipart/form-data": AmendInputSerializer, "application/json": AmendInputSerializer},
-                   responses={201: AmendmentSerializer})
+    @extend_schema(request={"multipart/form-data": ContractAmendInputSerializer, "application/json": ContractAmendInputSerializer},
+                   responses={201: ContractAmendmentSerializer})
     def post(self, request, pk):
         files = request.FILES.getlist("documents") if hasattr(request, "FILES") else []
         amendment = services.amend_contract(
             Caller.from_request(request), pk, _get(request, "reason"), _get(request, "price") or None,
             _get(request, "duration_days") or None, _get(request, "scope") or "",
             _get(request, "project_manager") or "", files)
-        return Response(AmendmentSerializer(amendment).data, status=201)
+        return Response(ContractAmendmentSerializer(amendment).data, status=201)
 
 
 class DecisionView(APIView):
@@ -229,11 +229,11 @@ class DecisionView(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(request=DecisionInputSerializer, responses=AmendmentSerializer)
+    @extend_schema(request=ContractDecisionInputSerializer, responses=ContractAmendmentSerializer)
     def post(self, request, pk):
         amendment = services.decide_amendment(Caller.from_request(request), pk, _get(request, "approve"),
                                               _get(request, "note", "") or "")
-        return Response(AmendmentSerializer(amendment).data)
+        return Response(ContractAmendmentSerializer(amendment).data)
 
 
 def _step_view(name, doc, fields, call, status=200, response=ContractSerializer):
@@ -255,7 +255,7 @@ def _step_view(name, doc, fields, call, status=200, response=ContractSerializer)
     return StepView.as_view()
 
 
-class PaymentSerializer(serializers.Serializer):
+class ContractPaymentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     amount = serializers.DecimalField(max_digits=16, decimal_places=2)
     reference = serializers.CharField()
@@ -273,16 +273,16 @@ class AttendanceView(APIView):
 
     @extend_schema(responses=inline_serializer("ContractAttendance", {
         "present": serializers.IntegerField(), "working_days": serializers.IntegerField(),
-        "percent": serializers.FloatField(), "days": AttendanceSerializer(many=True)}))
+        "percent": serializers.FloatField(), "days": ContractAttendanceDaySerializer(many=True)}))
     def get(self, request, pk):
         contract = _oversee(request, pk)
         rate = selectors.attendance_rate(contract, clock.now())
         return Response({"present": rate.present, "working_days": rate.days, "percent": rate.percent,
-                         "days": AttendanceSerializer(contract.attendance.all()[:500], many=True).data})
+                         "days": ContractAttendanceDaySerializer(contract.attendance.all()[:500], many=True).data})
 
-    @extend_schema(request={"multipart/form-data": AttendanceInputSerializer,
-                            "application/json": AttendanceInputSerializer},
-                   responses={201: AttendanceSerializer})
+    @extend_schema(request={"multipart/form-data": ContractAttendanceInputSerializer,
+                            "application/json": ContractAttendanceInputSerializer},
+                   responses={201: ContractAttendanceDaySerializer})
     def post(self, request, pk):
         photo = request.FILES.get("photo") if hasattr(request, "FILES") else None
         present = _get(request, "present", True)
@@ -290,7 +290,7 @@ class AttendanceView(APIView):
             present = {"true": True, "false": False}.get(present.lower(), present)
         made = services.record_attendance(Caller.from_request(request), pk, _get(request, "latitude"),
                                           _get(request, "longitude"), photo, present, _get(request, "note", "") or "")
-        return Response(AttendanceSerializer(made).data, status=201)
+        return Response(ContractAttendanceDaySerializer(made).data, status=201)
 
 
 class SubcontractsView(APIView):
@@ -298,16 +298,16 @@ class SubcontractsView(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(responses=SubcontractSerializer(many=True))
+    @extend_schema(responses=ContractSubcontractSerializer(many=True))
     def get(self, request, pk):
         contract = _oversee(request, pk)
-        return Response(SubcontractSerializer(contract.subcontracts.select_related("subcontractor"), many=True).data)
+        return Response(ContractSubcontractSerializer(contract.subcontracts.select_related("subcontractor"), many=True).data)
 
-    @extend_schema(request=SubcontractInputSerializer, responses={201: SubcontractSerializer})
+    @extend_schema(request=ContractSubcontractInputSerializer, responses={201: ContractSubcontractSerializer})
     def post(self, request, pk):
         made = services.declare_subcontract(Caller.from_request(request), pk, _get(request, "subcontractor"),
                                             _get(request, "scope"), _get(request, "amount"))
-        return Response(SubcontractSerializer(made).data, status=201)
+        return Response(ContractSubcontractSerializer(made).data, status=201)
 
 
 urlpatterns = [
@@ -317,11 +317,11 @@ urlpatterns = [
     path("contracts/amendments/<int:pk>/decision/", DecisionView.as_view(), name="contracts-decide"),
     path("contracts/<int:pk>/milestones/", _step_view(
         "Milestone", "The entity records a milestone reached.", [("title", True), ("note", False)],
-        services.record_milestone, 201, MilestoneSerializer), name="contracts-milestone"),
+        services.record_milestone, 201, ContractMilestoneSerializer), name="contracts-milestone"),
     path("contracts/<int:pk>/payments/", _step_view(
         "Payment", "The entity records a payment (never beyond the price in force less the retention money).",
         [("amount", True), ("reference", True), ("milestone", False)], services.record_payment, 201,
-        PaymentSerializer), name="contracts-payment"),
+        ContractPaymentSerializer), name="contracts-payment"),
     path("contracts/<int:pk>/completion/", _step_view(
         "Completion", "The entity records the completion of the works.", [("note", False)], services.complete_works),
         name="contracts-complete"),
