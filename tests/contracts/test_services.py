@@ -281,3 +281,18 @@ def test_a_photo_is_read_by_the_parties_and_supervisors_only():
     for user in (w.bidders[1], make_user("entity"), make_user("expert")):
         with pytest.raises(PermissionDenied):
             selectors.attendance_photo_for(user, attendance.pk)
+
+
+def test_the_watch_command_follows_a_complete_tender_until_its_retention_is_released():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    w = awarded()
+    contract = w.conclude(warranty_days=10)
+    w.to_acceptance(contract)
+    assert Tender.objects.get(pk=w.tender.pk).status == TenderStatus.COMPLETE
+    with clock.shifted(11 * DAY):
+        out = StringIO()
+        call_command("contract_watch", stdout=out)
+    assert "1 tender(s)" in out.getvalue() and state(w.tender, "retention_release") == "yellow"

@@ -20,7 +20,7 @@ class ConcludeForm(forms.Form):
     scope = _text(gettext_lazy("Scope of works"))
     warranty_days = forms.IntegerField(label=gettext_lazy("Defect liability period (days)"), min_value=1,
                                        max_value=730)
-    retention_amount = forms.CharField(label=gettext_lazy("Retention money (at most 3% of the price)"),
+    retention_amount = forms.CharField(label=gettext_lazy("Retention money (at most 3 percent of the price)"),
                                        max_length=30)
     subcontract_percent = forms.IntegerField(label=gettext_lazy("Subcontracting allowed, at most (%)"), min_value=0,
                                              max_value=100, initial=0)
