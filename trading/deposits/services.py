@@ -90,7 +90,9 @@ def declare_payment(caller, tender_id, *, paying_account, reference, paying_bank
         raise ValidationError(errors)
     try:
         with transaction.atomic():
-            tender = Tender.objects.select_for_update().get(pk=tender.pk)
+            # The tender row is not locked: submissions hold it in share mode at the deadline rush, and a
+            # declaration needs only its own row (the unique constraint settles two at once).
+            tender = Tender.objects.get(pk=tender.pk)
             now = clock.now()
             if tender.bid_security_amount <= 0:
                 raise ValidationError({"tender": _("This tender asks for no bid security.")})
