@@ -254,3 +254,23 @@ def test_a_project_with_no_security_asks_nothing(entity_user, contractor, tender
     free = draft_tender(entity_user, project_obj=project(entity_user), bid_security_amount=0)
     assert free.bid_security_amount == 0
     assert selectors.security_missing(free) == set()
+
+
+def test_once_a_contract_is_concluded_the_refund_period_runs_from_it(finance):
+    from trading.contracts import services as contracts
+
+    a = secured_reported()
+    a.publish()
+    with a.after_notice() as moment:
+        made = a.award(a.bids[0])
+    with clock.frozen_at(moment + dt.timedelta(days=4)) as signed_at:
+        contracts.conclude_contract(
+            Caller(user=a.entity), made.pk, price=str(made.amount), project_manager=made.bid.project_manager,
+            duration_days=240, scope="Resurfacing of the ring road.", warranty_days=365, retention_amount="29400.00")
+    assert selectors.refund_start(a.tender) == signed_at
+    with clock.frozen_at(moment + dt.timedelta(days=6)):  # past 5 days from the award, not from the contract
+        refresh_checkpoints(a.tender)
+        assert Checkpoint.objects.get(tender=a.tender, code="security_refund").state == "yellow"
+    with clock.frozen_at(signed_at + dt.timedelta(days=5, minutes=1)):
+        refresh_checkpoints(a.tender)
+        assert Checkpoint.objects.get(tender=a.tender, code="security_refund").state == "red"
