@@ -78,30 +78,39 @@ class Awarded:
         return services.accept_works(call(self.entity), contract.pk, "Accepted by the acceptance committee.")
 
 
-def awarded(prices=PRICES, managers=MANAGERS, entity=None):
-    """A tender awarded to the first of its bidders at its price. The steps up to the award move the tender along
-    the lifecycle directly; the bids, the report and the award are written as the award room writes them."""
+def awarded(prices=PRICES, managers=MANAGERS, entity=None, lots=0):
+    """A tender awarded to the first of its bidders at its price (with `lots`, each lot awarded on its own: to the
+    first bidder for lot 1, the second for lot 2...). The steps up to the award move the tender along the lifecycle
+    directly; the bids, the report and the awards are written as the award room writes them."""
     entity = entity or make_user("entity")
-    tender = published_tender(entity, deadline=clock.now() - dt.timedelta(minutes=1))
+    fields = {"lots": [{"title": f"Section {n}", "ceiling_price": "400000.00"} for n in range(1, lots + 1)]} \
+        if lots else {}
+    tender = published_tender(entity, deadline=clock.now() - dt.timedelta(minutes=1), **fields)
     caller = call(entity)
     for status in (TenderStatus.BIDDING_CLOSED, TenderStatus.OPENING, TenderStatus.EVALUATION,
                    TenderStatus.CANDIDATES):
         move_tender(caller, tender, status, "test step")
     now = clock.now()
-    bidders, bids = [], []
+    bidders, bids, awards = [], [], []
+    sections = list(tender.lots.order_by("number")) or [None]
     for price, manager in zip(prices, managers):
         user = make_user("contractor", organisation=make_organisation(OrganisationKind.CONTRACTOR))
         bidders.append(user)
-        bids.append(Bid.objects.create(tender=tender, bidder=user.organisation, submitted_by=user, received_at=now,
-                                       status=BidStatus.OPENED, price=Decimal(price), duration_days=240,
-                                       project_manager=manager))
+        for lot in sections:
+            bids.append(Bid.objects.create(tender=tender, lot=lot, bidder=user.organisation, submitted_by=user,
+                                           received_at=now, status=BidStatus.OPENED, price=Decimal(price),
+                                           duration_days=240, project_manager=manager))
     report = Report.objects.create(tender=tender, outcome="ranked", body={"lots": []}, signature="0" * 128,
                                    platform_public_key="0" * 64, signed_at=now)
-    award = Award.objects.create(tender=tender, report=report, bid=bids[0], winner=bids[0].bidder,
-                                 amount=bids[0].price, rank=1, awarded_at=now, awarded_by=entity, body={},
-                                 signature="0" * 128, platform_public_key="0" * 64)
-    Bid.objects.filter(pk=bids[0].pk).update(is_winner=True)
-    Tender.objects.filter(pk=tender.pk).update(winner=bids[0].bidder, awarded_amount=bids[0].price)
+    for n, lot in enumerate(sections):
+        bid = next(b for b in bids if b.lot == lot and b.bidder == bidders[n % len(bidders)].organisation)
+        awards.append(Award.objects.create(tender=tender, lot=lot, report=report, bid=bid, winner=bid.bidder,
+                                           amount=bid.price, rank=1, awarded_at=now, awarded_by=entity, body={},
+                                           signature="0" * 128, platform_public_key="0" * 64))
+        Bid.objects.filter(pk=bid.pk).update(is_winner=True)
+    single = awards[0] if not lots else None
+    Tender.objects.filter(pk=tender.pk).update(winner=single and single.winner,
+                                               awarded_amount=sum(a.amount for a in awards))
     tender.refresh_from_db()
     move_tender(caller, tender, TenderStatus.AWARDED, "test step")
-    return Awarded(tender=tender, entity=entity, bidders=bidders, bids=bids, awards=[award])
+    return Awarded(tender=tender, entity=entity, bidders=bidders, bids=bids, awards=awards)

@@ -296,3 +296,19 @@ def test_the_watch_command_follows_a_complete_tender_until_its_retention_is_rele
         out = StringIO()
         call_command("contract_watch", stdout=out)
     assert "1 tender(s)" in out.getvalue() and state(w.tender, "retention_release") == "yellow"
+
+
+def test_each_lot_has_its_contract_and_the_tender_completes_with_the_last_acceptance():
+    w = awarded(lots=2)
+    first, second = w.awards
+    assert (first.lot.number, second.lot.number) == (1, 2) and first.winner != second.winner
+    one = w.conclude(first)
+    assert one.reference.endswith("-C1") and one.lot == first.lot
+    refresh_checkpoints(w.tender)
+    assert state(w.tender, "contract_signing") == "green" and "due by" in reason(w.tender, "contract_signing")
+    two = w.conclude(second, retention_amount="0.00")
+    assert two.reference.endswith("-C2") and two.contractor == second.winner
+    w.to_acceptance(one)
+    assert Tender.objects.get(pk=w.tender.pk).status == TenderStatus.AWARDED
+    w.to_acceptance(two)
+    assert Tender.objects.get(pk=w.tender.pk).status == TenderStatus.COMPLETE
