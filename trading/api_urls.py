@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("trading.award.api")),
     path("", include("trading.contracts.api")),
     path("", include("trading.audit.api")),
+    path("", include("trading.notifications.api")),
     path("", include("trading.complaints.api")),
     path("", include("trading.credit.api")),
     path("", include("trading.deposits.api")),

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "trading.credit",
     "trading.experts",
     "trading.evaluation",
+    "trading.notifications",
     "trading.award",
     "trading.contracts",
     "trading.deposits",
@@ -81,6 +82,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "trading.notifications.context.inbox",
             ],
         },
     },
@@ -210,3 +212,16 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Notifications by e-mail. The default writes each message to a file under var/mail (the demo's "post
+# office"); production sets an SMTP backend and its host through the environment.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = Path(os.environ.get("EMAIL_FILE_PATH", VAR_DIR / "mail"))
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "").lower() == "true"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Sunlight <noreply@sunlight.invalid>")
+# Links in e-mails point here.
+SITE_URL = os.environ.get("SUNLIGHT_SITE_URL", "http://127.0.0.1:8000")

@@ -20,6 +20,7 @@ urlpatterns = [
     path("complaints/", include("trading.complaints.urls")),
     path("credit/", include("trading.credit.urls")),
     path("deposits/", include("trading.deposits.urls")),
+    path("notifications/", include("trading.notifications.urls")),
     path("api/", include("trading.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -28,6 +28,8 @@ NAV = {
     "deposits:desk": "security.confirm",
 }
 PUBLIC_NAV = {"tenders:list", "bids:verify_receipt", "complaints:decisions", "credit:index"}
+# Every signed-in user has an inbox.
+SIGNED_IN_NAV = {"notifications:inbox"}
 # The profile's administration links, and the action both pages authorize with.
 PROFILE_LINKS = {"admin:index": "organisation.manage", "accounts:register_organisation": "organisation.manage"}
 
@@ -47,7 +49,7 @@ def test_the_navigation_shows_exactly_the_pages_the_role_may_open(client, role):
     client.force_login(make_user(role))
     nav = hrefs(client.get(reverse("home")).content.decode(), '<nav class="mainnav">', "</nav>")
     may = {name for name, action in NAV.items() if role in MATRIX[action]}
-    assert nav == urls(PUBLIC_NAV | may)
+    assert nav == urls(PUBLIC_NAV | SIGNED_IN_NAV | may)
     for name in NAV:
         status = client.get(reverse(name)).status_code
         assert (status != 403) == (name in may), (name, status)
