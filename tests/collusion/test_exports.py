@@ -79,3 +79,18 @@ def test_report_exports_list_groups_tenders_and_flags(client, case, discipline):
     assert any(r[0] == "flag" and "evenly shared" in r[4] for r in rows)
     data = client.get(reverse("collusion:report_pdf", args=[report.pk])).content
     assert pdf_has(data, "Groups by risk") and pdf_has(data, "T-1")
+
+
+def test_case_exports_carry_the_evidence_not_only_the_group_name(client, discipline):
+    o = small_report()
+    case = open_case(Caller(user=discipline), group=o["group"])
+    client.force_login(discipline)
+    rows = list(csv.reader(io.StringIO(
+        client.get(reverse("collusion:case_csv", args=[case.pk])).content.decode("utf-8-sig"))))
+    values = [r[1] for r in rows[1:] if r[0] != "note"]
+    evidence = [r[1] for r in rows if r[0] == "Evidence"]
+    assert evidence and "wins inside the group are evenly shared" in evidence[0] and "High" in evidence[0]
+    assert any("bank account 6222-1: Alpha Works, Beta Builders" in v for v in values)
+    assert any(r[0] != "note" and r[1] == "6" for r in rows)           # the shared tenders figure
+    data = client.get(reverse("collusion:case_pdf", args=[case.pk])).content
+    assert pdf_has(data, "evenly shared")

@@ -85,7 +85,8 @@ def test_dashboard_lists_groups_tenders_and_flags_of_the_latest_report(client, s
     client.force_login(discipline)
     html = client.get(reverse("collusion:dashboard")).content.decode()
     assert reverse("collusion:group", args=[stored["group"].pk]) in html
-    assert reverse("collusion:tender", args=[stored["tender"].pk]) in html
+    tender = stored["tender"]
+    assert f'{reverse("collusion:tender_ref", args=[tender.reference])}?report={tender.report_id}' in html
     assert "wins inside the group are evenly shared" in html
     assert "Run a new report" in html and "Open a case" in html
 
@@ -144,3 +145,38 @@ def test_a_flag_page_names_its_figures_in_the_readers_language(client, stored, d
             label = gettext(FIGURE_LABELS[key])
         assert any("\u4e00" <= ch <= "\u9fff" for ch in label), key  # really translated
         assert f"<td>{label}</td>" in page
+
+
+def test_a_tender_link_by_reference_keeps_pointing_at_that_tender_after_a_new_report(client, stored, discipline):
+    from trading.collusion.models import CollusionReport, TenderRisk
+
+    client.force_login(discipline)
+    newer = CollusionReport.objects.create(parameters={}, summary={})
+    TenderRisk.objects.create(report=newer, reference="T-9", risk=0.2, band="blue")   # takes the next row ids
+    TenderRisk.objects.create(report=newer, reference="T-1", risk=0.65, band="yellow")
+    latest = client.get(reverse("collusion:tender_ref", args=["T-1"])).content.decode()
+    assert "Risk card: tender T-1" in latest and "Elevated 0.65" in latest
+    old = client.get(reverse("collusion:tender_ref", args=["T-1"]) + f"?report={stored['report'].pk}")
+    assert "High 0.91" in old.content.decode()
+    assert client.get(reverse("collusion:tender_ref", args=["T-404"])).status_code == 404
+
+
+def test_search_finds_tenders_by_reference_and_bidders_by_name_or_credit_code(client, stored, discipline):
+    from tests.factories import make_organisation
+
+    org = make_organisation(name="Alpha Works", credit_code="91110000600037341L")
+    stored["bidder"].organisation = org
+    stored["bidder"].save()
+    client.force_login(discipline)
+    by_ref = client.get(reverse("collusion:search"), {"q": "T-1"}).content.decode()
+    assert f'{reverse("collusion:tender_ref", args=["T-1"])}?report={stored["report"].pk}' in by_ref
+    for q in ("alpha", "91110000600037341L"):
+        html = client.get(reverse("collusion:search"), {"q": q}).content.decode()
+        assert reverse("collusion:bidder", args=[stored["bidder"].pk]) in html, q
+    assert "No bidder found." in client.get(reverse("collusion:search"), {"q": "Zeta"}).content.decode()
+
+
+def test_risk_bands_are_written_out_not_only_coloured(client, stored, discipline):
+    client.force_login(discipline)
+    html = client.get(reverse("collusion:dashboard")).content.decode()
+    assert 'class="badge red" title="risk 0.91">High 0.91</span>' in html

@@ -101,3 +101,12 @@ def test_demo_market_cartels_are_among_the_top_ten_groups_and_red_means_cartel(d
     assert len(red & (rotation | cover)) / len(red) >= 0.9                       # measured 1.00
     assert len(red & rotation) >= 0.7 * len(rotation) and len(red & cover) >= 0.7 * len(cover)
     assert report.summary["red"] == len(red)
+
+
+def test_a_group_keeps_its_identity_from_one_report_to_the_next(market):
+    first = run_report(Caller.system())
+    ring = found_among_top(first, market.ring_names)
+    second = run_report(Caller.system())
+    again = found_among_top(second, market.ring_names)
+    assert again.pk != ring.pk and again.identity == ring.identity and again.since == ring.since
+    assert len({g.identity for g in second.groups.all()}) == second.groups.count()

@@ -6,6 +6,7 @@ from collections import Counter
 
 import numpy as np
 import pandas as pd
+from django.apps import apps
 from django.utils import timezone
 
 from trading.accounts.models import Organisation
@@ -91,9 +92,13 @@ class DatabaseBids:
               "received_at", "is_winner", "tender__winner_id", "tender__ceiling_price", "tender__project__entity_id",
               "disqualified", "ip", "device_fingerprint", "project_manager")
 
-    def __init__(self):
-        rows = list(Bid.objects.filter(price__isnull=False).exclude(status__in=_NOT_COUNTED)
-                    .order_by("tender_id", "id").values_list(*self.FIELDS))
+    def __init__(self, tender_ids=None):
+        """Every counted bid, or those of ``tender_ids`` (a tender at its opening)."""
+        bids = Bid.objects.filter(price__isnull=False).exclude(status__in=_NOT_COUNTED)
+        if tender_ids is not None:
+            bids = bids.filter(tender_id__in=list(tender_ids))
+        self.tender_ids = None if tender_ids is None else list(tender_ids)
+        rows = list(bids.order_by("tender_id", "id").values_list(*self.FIELDS))
         org_ids = {r[3] for r in rows} | {r[11] for r in rows}
         orgs = Organisation.objects.filter(pk__in=org_ids).only("id", "name", "bank_account", "phone", "email")
         self.orgs = {o.pk: o for o in orgs}
@@ -105,30 +110,83 @@ class DatabaseBids:
     def _frame(self, rows) -> pd.DataFrame:
         if not rows:
             return pd.DataFrame(columns=list(CANONICAL))
-        digests = {}
-        for bid_id, digest in (BidAttachment.objects.filter(bid_id__in=[r[0] for r in rows])
-                               .order_by("digest").values_list("bid_id", "digest")):
-            digests.setdefault(bid_id, digest)
+        bid_ids = [r[0] for r in rows]
+        documents = attachment_signals(bid_ids)
+        rejected = rejected_bids(self.tender_ids)
+        paid_from = security_accounts(self.tender_ids)
         tz = timezone.get_current_timezone()
         out = []
-        for (bid_id, _, reference, bidder, price, opened, deadline, received, is_winner, winner, ceiling, entity,
+        for (bid_id, tender, reference, bidder, price, opened, deadline, received, is_winner, winner, ceiling, entity,
              disqualified, ip, device, manager) in rows:
             org = self.orgs[bidder]
             when = opened or deadline or received
+            digest, author, template = documents.get(bid_id, ("", "", ""))
             out.append((reference, self.labels[bidder], str(price),
                         when.astimezone(tz).date().isoformat() if when else "",
                         "1" if (is_winner or winner == bidder) else "0", str(ceiling) if ceiling else "",
-                        self.labels[entity], "1" if disqualified else "0", ip, device,
-                        org.bank_account, org.phone, org.email.lower(), manager.strip(), digests.get(bid_id, "")))
+                        self.labels[entity], "1" if (disqualified or bid_id in rejected) else "0", ip, device,
+                        org.bank_account, org.phone, org.email.lower(), manager.strip(), digest, author, template,
+                        paid_from.get((tender, bidder), "")))
         columns = ["tender_id", "bidder_id", "amount", "date", "is_winner", "reserve_price", "buyer_id",
                    "disqualified", "ip", "device", "bank_account", "phone", "email", "project_manager",
-                   "attachment_hash"]
+                   "attachment_hash", "doc_author", "doc_template", "security_account"]
         return coerce_bids(pd.DataFrame(out, columns=columns))
 
     def organisations(self, labels) -> dict:
         ids = [self.organisation_of.get(label) for label in labels]
         found = Organisation.objects.in_bulk([i for i in ids if i])
         return {label: found.get(i) for label, i in zip(labels, ids)}
+
+
+def attachment_signals(bid_ids) -> dict:
+    """bid id -> (file digest, document author, document template).  The digest is the
+    plaintext one taken after the opening (collusion.AttachmentFingerprint); before that
+    only the ciphertext digest exists, which matches only a copied sealed file.  One value
+    per bid: the smallest digest, the first author and template named."""
+    from .models import AttachmentFingerprint
+
+    out = {}
+    for bid_id, digest in (BidAttachment.objects.filter(bid_id__in=bid_ids)
+                           .order_by("digest").values_list("bid_id", "digest")):
+        out.setdefault(bid_id, (digest, "", ""))
+    seen = set()
+    for bid_id, digest, author, template in (AttachmentFingerprint.objects.filter(bid_id__in=bid_ids)
+                                             .order_by("bid_id", "digest")
+                                             .values_list("bid_id", "digest", "author", "template")):
+        if bid_id in seen:
+            continue
+        seen.add(bid_id)
+        out[bid_id] = (digest, author, template)
+    return out
+
+
+def rejected_bids(tender_ids=None) -> set:
+    """Bids the committee rejected in the tender's signed, current evaluation report: they
+    feed the disqualification flags like a bid the opening disqualified.  ``tender_ids``:
+    None for every tender."""
+    if not apps.is_installed("trading.evaluation"):
+        return set()
+    from trading.evaluation.models import Report
+
+    reports = Report.objects.filter(superseded_at__isnull=True)
+    if tender_ids is not None:
+        reports = reports.filter(tender_id__in=list(tender_ids))
+    out = set()
+    for body in reports.values_list("body", flat=True):
+        for lot in (body or {}).get("lots", []):
+            out |= {b["bid_id"] for b in lot.get("bids", []) if not b.get("passed", True)}
+    return out
+
+
+def security_accounts(tender_ids=None) -> dict:
+    """(tender id, bidder id) -> the account that actually paid the bid security."""
+    if not apps.is_installed("trading.deposits"):
+        return {}
+    try:
+        from trading.deposits.selectors import paying_accounts
+    except ImportError:
+        return {}
+    return {(r["tender_id"], r["bidder_id"]): r["paying_account"] for r in paying_accounts(tender_ids)}
 
 
 def jsonable(value):

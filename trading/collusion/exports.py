@@ -17,7 +17,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from xml.sax.saxutils import escape
 
 from . import selectors
-from .sentences import kind_label
+from .sentences import figure_rows, kind_label, signal_label
 
 FONT = "STSong-Light"   # built into reportlab: Latin and Chinese without a font file
 
@@ -71,11 +71,11 @@ def _csv(rows):
 def _report_rows(report):
     rows = [[_("section"), _("risk"), _("band"), _("subject"), _("detail")]]
     for g in report.groups.all():
-        rows.append(["group", f"{g.risk:.4f}", g.band, g.number, "; ".join(g.members)])
+        rows.append(["group", f"{g.risk:.4f}", g.band, g.shown, "; ".join(g.members)])
     for t in report.tender_risks.filter(band__in=["red", "yellow"]):
         rows.append(["tender", f"{t.risk:.4f}", t.band, t.reference, t.n_bids])
     for b in report.bidder_risks.filter(band__in=["red", "yellow"]):
-        rows.append(["bidder", f"{b.risk:.4f}", b.band, b.label, b.group.number if b.group else ""])
+        rows.append(["bidder", f"{b.risk:.4f}", b.band, b.label, b.group.shown if b.group else ""])
     for f in report.flags.all():
         rows.append(["flag", f"{f.severity:.4f}", f.band, kind_label(f.kind), f.text])
     return rows
@@ -94,7 +94,7 @@ def report_pdf(request, pk):
     summary = _("%(bids)s bids in %(tenders)s tenders by %(bidders)s bidders; %(groups)s groups; %(red)s tenders "
                 "at high risk.") % {k: s.get(k, 0) for k in ("bids", "tenders", "bidders", "groups", "red")}
     groups = [[_("Risk"), _("Group"), _("Members"), _("Shared tenders"), _("Rotation")]] + [
-        [f"{g.risk:.2f}", g.number, ", ".join(g.members), g.figures.get("shared_tenders"),
+        [f"{g.risk:.2f}", g.shown, ", ".join(g.members), g.figures.get("shared_tenders"),
          f"{g.figures.get('rotation') or 0:.2f}"] for g in selectors.top_groups(report)]
     tenders = [[_("Risk"), _("Tender"), _("Bids")]] + [
         [f"{t.risk:.2f}", t.reference, t.n_bids] for t in selectors.flagged_tenders(report)]
@@ -121,10 +121,24 @@ def _case_lines(case):
         lines.append((_("Bidders"), ", ".join(map(str, case.flag.bidders))))
     if case.group:
         g = case.group
-        lines.append((_("Group"), f"{g.number}: {', '.join(g.members)} ({_('risk')} {g.risk:.2f})"))
+        group_line = f"{g.shown}: {', '.join(g.members)} ({_('risk')} {g.risk:.2f}, {g.get_band_display()})"
+        lines.append((_("Group"), group_line))
+        lines += figure_rows({k: v for k, v in g.figures.items() if k != "shared_identities"})
+        for i in g.figures.get("shared_identities") or []:
+            shared = f"{signal_label(i['signal'])} {i['value']}: {', '.join(i['bidders'])}"
+            lines.append((_("Shared identifier"), shared))
     if case.tender_risk:
         t = case.tender_risk
-        lines.append((_("Tender"), f"{t.reference} ({_('risk')} {t.risk:.2f})"))
+        lines.append((_("Tender"), f"{t.reference} ({_('risk')} {t.risk:.2f}, {t.get_band_display()})"))
+        for key in ("cv", "spd", "diffp", "rd", "screen_risk", "pattern_evidence", "signal_evidence", "grp_score"):
+            if t.features.get(key) is not None:
+                lines.append((key, f"{t.features[key]:.4f}"))
+        lines += [(_("Bid"), f"{b.get('bidder') or '-'}: {b['amount']:.2f}" + (f" ({_('winner')})" if b.get("is_winner")
+                                                                              else ""))
+                  for b in t.bids]
+    for flag in selectors.case_evidence_flags(case):
+        evidence = f"[{flag.severity:.2f} {flag.get_band_display()}] {kind_label(flag.kind)}: {flag.text}"
+        lines.append((_("Evidence"), evidence))
     return lines
 
 

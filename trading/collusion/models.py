@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from trading.accounts.models import Organisation
+from trading.bids.models import Bid, BidAttachment
 from trading.tenders.models import Tender
 
 
@@ -20,6 +21,9 @@ class CollusionReport(models.Model):
                                    related_name="+")
     parameters = models.JSONField(_("parameters"), default=dict)
     summary = models.JSONField(_("summary"), default=dict)
+    # the market index of the report (reference distributions, groups, identities), to
+    # score a tender at its opening against the stored market
+    index_file = models.FileField(upload_to="collusion/index/", blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -68,12 +72,21 @@ class GroupRisk(models.Model):
     figures = models.JSONField(_("figures"), default=dict)       # cohesion, exclusivity, rotation, ...
     cobids = models.JSONField(default=list)                      # square matrix in members' order
     timeline = models.JSONField(default=list)                    # shared tenders in date order
+    # the same group across reports: a community whose members overlap one of the previous
+    # report's by at least half (Jaccard) keeps that group's identity and first sighting
+    identity = models.PositiveIntegerField(_("group"), null=True, blank=True, db_index=True)
+    since = models.DateTimeField(_("first seen"), null=True, blank=True)
 
     class Meta:
         ordering = ["-risk", "number"]
 
     def __str__(self):
-        return _("Group %(number)s") % {"number": self.number}
+        return _("Group %(number)s") % {"number": self.shown}
+
+    @property
+    def shown(self):
+        """The number people know the group by: its identity across reports."""
+        return self.identity if self.identity is not None else self.number
 
     @property
     def size(self):
@@ -152,3 +165,41 @@ class CaseNote(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+
+class AttachmentFingerprint(models.Model):
+    """What an attachment is once opened: the digest of its plaintext (the stored digest is
+    of randomised ciphertext, so two identical files never matched) and the document
+    metadata that betrays a common author.  Taken when the opening record is signed."""
+
+    attachment = models.OneToOneField(BidAttachment, on_delete=models.CASCADE, related_name="+")
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="+")
+    digest = models.CharField(_("digest of the file"), max_length=64, db_index=True)
+    author = models.CharField(_("document author"), max_length=200, blank=True)
+    application = models.CharField(_("creating application"), max_length=200, blank=True)
+    template = models.CharField(_("document template"), max_length=200, blank=True)
+    taken_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["bid_id", "attachment_id"]
+
+
+class OpeningRisk(models.Model):
+    """A tender scored when its opening record is signed, against the market index of the
+    latest report (or the whole market when none is stored)."""
+
+    tender = models.OneToOneField(Tender, on_delete=models.CASCADE, related_name="+")
+    reference = models.CharField(_("tender"), max_length=100, db_index=True)
+    report = models.ForeignKey(CollusionReport, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    risk = models.FloatField(_("risk"))
+    band = models.CharField(_("band"), max_length=8, choices=Band.choices)
+    features = models.JSONField(default=dict)
+    bids = models.JSONField(default=list)
+    flags = models.JSONField(default=list)        # [{kind, severity, band, sentence, figures, bidders}]
+    scored_at = models.DateTimeField(_("scored"), auto_now=True)
+
+    class Meta:
+        ordering = ["-scored_at", "-id"]
+
+    def __str__(self):
+        return _("Tender %(reference)s at its opening") % {"reference": self.reference}

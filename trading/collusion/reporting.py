@@ -29,7 +29,7 @@ IDENTITY_GROUP_MAX = 8
 IDENTITY_STRENGTH = {"tender": 0.9, "market": 0.5}
 # a person's name is not an identity (common names collide): the engine still flags a
 # project manager shared inside a tender, but names do not join firms into a group
-NAMES_NOT_IDENTITIES = {"project_manager"}
+NAMES_NOT_IDENTITIES = {"project_manager", "doc_author"}
 
 
 @dataclass
@@ -41,6 +41,7 @@ class Analysis:
     bidders: list = field(default_factory=list)   # dicts for BidderRisk
     flags: list = field(default_factory=list)     # engine Flags
     summary: dict = field(default_factory=dict)
+    index: object = None                          # the engine's MarketIndex, kept with the report
 
 
 def market_percentiles(index: E.MarketIndex) -> pd.DataFrame:
@@ -174,6 +175,7 @@ def analyse(source: DatabaseBids | None = None) -> Analysis:
         result.summary = {"bids": 0, "tenders": 0, "bidders": 0, "groups": 0, "flags": 0, "red": 0, "yellow": 0}
         return result
     index = E.index_for(bids, model)
+    result.index = index
     scores = E.score(bids, model, index=index, bands=bands()).set_index("tender_id")
     table = index.table.join(market_percentiles(index))
     per_tender = _tender_bids(bids)
@@ -210,3 +212,30 @@ def analyse(source: DatabaseBids | None = None) -> Analysis:
         "mean_risk": float(np.mean([t["risk"] for t in result.tenders])),
     }
     return result
+
+
+def assess_tender(source: DatabaseBids, report=None, index: E.MarketIndex | None = None) -> dict | None:
+    """One tender (the bids of ``source``) against a stored market index, or against the
+    whole market when none is stored: the fields of an OpeningRisk."""
+    bids = source.frame
+    if bids.empty:
+        return None
+    if index is None:
+        market = DatabaseBids().frame
+        index = E.index_for(market, report_model())
+        report = None
+    row = E.score_tender(index, bids)
+    tid = row.index[0]
+    r = row.iloc[0]
+    risk = float(r["risk"])
+    local = E.shared_identities(bids)
+    flags = E.tender_flags(r, tid) + E.signal_flags(local[local["scope"] == "tender"])
+    flags += E.red_flags(pd.DataFrame(columns=["buyer_id", "share", "tender_ids", "bidder_id", "wins", "tenders"]),
+                         E.disqualification_flags(bids), pd.DataFrame())
+    flags = sorted(flags, key=lambda f: -f.score)
+    features = jsonable({k: r[k] for k in KEPT if k in r})
+    return {"report": report, "risk": risk, "band": band_of(risk), "features": features,
+            "bids": _tender_bids(bids).get(tid, []),
+            "flags": [{"kind": f.kind, "severity": float(f.score), "band": band_of(float(f.score)),
+                       "sentence": f.sentence, "figures": jsonable(f.figures), "bidders": jsonable(f.bidders)}
+                      for f in flags]}

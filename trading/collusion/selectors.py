@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 
 from trading.accounts.permissions import authorize
 
-from .models import BidderRisk, Case, CollusionReport, Flag, GroupRisk, TenderRisk
+from .models import BidderRisk, Case, CollusionReport, Flag, GroupRisk, OpeningRisk, TenderRisk
 
 
 def latest_report():
@@ -62,7 +62,7 @@ def _number(value):
 
 
 def tender_risks_by_reference(report, references):
-    return {t.reference: t for t in report.tender_risks.filter(reference__in=list(references)).only(
+    return {t.reference: t for t in report.tender_risks.filter(reference__in=list(references)).only("report_id",
         "id", "reference", "risk", "band")}
 
 
@@ -79,6 +79,50 @@ def tenders_of_bidder(bidder_risk, limit=100):
 def get_tender_risk(user, pk):
     authorize(user, "collusion.view")
     return get_object_or_404(TenderRisk.objects.select_related("report", "tender"), pk=pk)
+
+
+def tender_risk_by_reference(user, reference, report_id=None):
+    """The card of tender ``reference`` in report ``report_id``, or in the latest report
+    that holds it: a link by reference keeps pointing at the same tender after new reports."""
+    authorize(user, "collusion.view")
+    rows = TenderRisk.objects.select_related("report", "tender").filter(reference=reference)
+    if report_id:
+        rows = rows.filter(report_id=_number(report_id))
+    row = rows.order_by("-report__created_at", "-report_id").first()
+    if row is None:
+        raise Http404
+    return row
+
+
+def opening_risks(user, limit=20):
+    authorize(user, "collusion.view")
+    return OpeningRisk.objects.order_by("-scored_at", "-id")[:limit]
+
+
+def get_opening_risk(user, reference):
+    authorize(user, "collusion.view")
+    return get_object_or_404(OpeningRisk.objects.select_related("tender", "report"), reference=reference)
+
+
+SEARCH_LIMIT = 50
+
+
+def search(user, query, report=None):
+    """Tenders by reference, bidders by name or unified social credit code, in ``report``
+    (default the latest); tenders scored at their opening by reference."""
+    authorize(user, "collusion.view")
+    query = (query or "").strip()
+    report = report or latest_report()
+    if not query:
+        return {"tenders": [], "bidders": [], "openings": []}
+    openings = list(OpeningRisk.objects.filter(reference__icontains=query)[:SEARCH_LIMIT])
+    if report is None:
+        return {"tenders": [], "bidders": [], "openings": openings}
+    tenders = list(report.tender_risks.filter(reference__icontains=query).order_by("-risk")[:SEARCH_LIMIT])
+    bidders = list(report.bidder_risks.select_related("group", "organisation")
+                   .filter(Q(label__icontains=query) | Q(organisation__credit_code__iexact=query))
+                   .order_by("-risk")[:SEARCH_LIMIT])
+    return {"tenders": tenders, "bidders": bidders, "openings": openings}
 
 
 def get_group(user, pk):
@@ -114,6 +158,20 @@ def open_cases_about(report, group=None, tender_risk=None):
     if tender_risk is not None:
         q |= Q(tender_risk=tender_risk)
     return Case.objects.filter(q).exclude(status__in=["referred", "dismissed"]) if q else Case.objects.none()
+
+
+def case_evidence_flags(case, limit=30):
+    """The flags that back a case, most severe first: its own flag, the flags about its
+    group's members, or those about its tender."""
+    if case.flag is not None:
+        flags = [case.flag] + [f for f in flags_for_bidders(case.flag.report, case.flag.bidders) if f.pk != case.flag.pk]
+    elif case.group is not None:
+        flags = flags_for_bidders(case.group.report, case.group.members)
+    elif case.tender_risk is not None:
+        flags = flags_for_tender(case.tender_risk)
+    else:
+        flags = []
+    return flags[:limit]
 
 
 def latest_reports(limit=10):

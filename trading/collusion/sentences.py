@@ -37,6 +37,9 @@ WORDS = {
     "email": gettext_noop("e-mail"),
     "project manager": gettext_noop("project manager"),
     "attachment hash": gettext_noop("attachment"),
+    "doc author": gettext_noop("document author"),
+    "doc template": gettext_noop("document template"),
+    "security account": gettext_noop("account paying the bid security"),
 }
 
 KIND_LABELS = {

@@ -15,7 +15,7 @@ from trading.accounts.permissions import allowed, authorize
 from . import selectors, services
 from .models import CaseStatus, Flag, GroupRisk, TenderRisk
 from .reporting import SCREENS
-from .sentences import figure_rows, kind_label, signal_label
+from .sentences import figure_rows, kind_label, signal_label, translate_flag
 
 def _screen_names():
     return {
@@ -63,7 +63,28 @@ def dashboard(request, pk=None):
             bidders=selectors.top_bidders(report), flags=_flag_rows(report.flags.select_related("group")[:25]),
             open_cases=selectors.cases(request.user).exclude(status__in=["referred", "dismissed"])[:20],
         )
+    context["openings"] = selectors.opening_risks(request.user)
     return render(request, "collusion/dashboard.html", context)
+
+
+@login_required
+def search(request):
+    query = request.GET.get("q", "")
+    return render(request, "collusion/search.html", {"q": query, **selectors.search(request.user, query)})
+
+
+@login_required
+def opening_card(request, reference):
+    card = selectors.get_opening_risk(request.user, reference)
+    flags = [{**f, "label": kind_label(f["kind"]), "text": translate_flag(f["kind"], f["figures"], f["sentence"])}
+             for f in card.flags]
+    return render(request, "collusion/opening.html", {"card": card, "flags": flags})
+
+
+@login_required
+def tender_by_reference(request, reference):
+    return _tender_card(request, selectors.tender_risk_by_reference(request.user, reference,
+                                                                    request.GET.get("report")))
 
 
 @login_required
@@ -77,7 +98,10 @@ def run_report(request):
 
 @login_required
 def tender_card(request, pk):
-    tr = selectors.get_tender_risk(request.user, pk)
+    return _tender_card(request, selectors.get_tender_risk(request.user, pk))
+
+
+def _tender_card(request, tr):
     f = tr.features
     screens = [{"name": _screen_names()[s], "key": s, "value": f.get(s), "market": f.get(f"m_{s}"),
                 "suspicion": f.get(f"p_{s}")} for s in SCREENS]

@@ -18,7 +18,7 @@ import pandas as pd
 REQUIRED = ("tender_id", "amount")
 OPTIONAL = ("bidder_id", "date", "is_winner", "reserve_price", "collusive")
 SIGNAL_COLUMNS = ("ip", "device", "bank_account", "phone", "email",
-                  "project_manager", "attachment_hash")
+                  "project_manager", "attachment_hash", "doc_author", "doc_template", "security_account")
 ENTITY_COLUMNS = ("buyer_id", "disqualified")
 CANONICAL = REQUIRED + OPTIONAL + SIGNAL_COLUMNS + ENTITY_COLUMNS
 

@@ -35,8 +35,13 @@ def shared_identities(bids: pd.DataFrame, columns=SIGNAL_COLUMNS) -> pd.DataFram
 # (IP and device: 1 - 0.4 * 0.4 = 0.84).  A person's name is not an identity (common
 # names collide by chance in any large market), so it counts little inside a tender and
 # not at all across the market.
+# ``attachment_hash`` is the digest of the *plaintext* file (taken when the attachments are
+# opened after the opening); ``doc_author`` the author a document's metadata names (a name:
+# it counts like a project manager); ``doc_template`` a document template other than the
+# word processor's default; ``security_account`` the account that paid the bid security.
 SIGNAL_WEIGHTS = {"bank_account": (0.7, 0.35), "attachment_hash": (0.7, 0.35), "device": (0.6, 0.3),
-                  "ip": (0.6, 0.3), "phone": (0.6, 0.3), "email": (0.6, 0.3), "project_manager": (0.35, 0.0)}
+                  "ip": (0.6, 0.3), "phone": (0.6, 0.3), "email": (0.6, 0.3), "project_manager": (0.35, 0.0),
+                  "doc_author": (0.35, 0.0), "doc_template": (0.5, 0.25), "security_account": (0.7, 0.35)}
 DEFAULT_SIGNAL_WEIGHT = (0.6, 0.3)
 
 
