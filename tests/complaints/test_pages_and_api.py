@@ -120,6 +120,19 @@ def test_a_complaint_and_its_evidence_are_read_by_its_parties_and_the_supervisor
         assert "Secret complaint text" not in room and f"/complaints/complaint/{made.pk}/" not in room
 
 
+def test_the_firm_complained_about_reads_the_complaint_against_it_and_its_status(client, world):
+    a, made, people = world
+    against = complain(a, bidder_index=2, against=people["winner"].organisation_id, files=[evidence()],
+                       text="Against the winner 91fe")
+    client.force_login(people["winner"])
+    page = client.get(f"/complaints/complaint/{against.pk}/").content.decode()
+    assert "Against the winner 91fe" in page and "Filed, awaiting acceptance" in page
+    assert client.get(f"/complaints/evidence/{against.evidence.get().pk}/").status_code == 200
+    assert [c["id"] for c in api(people["winner"]).get("/api/complaints/complaints/").json()] == [against.pk]
+    with pytest.raises(PermissionDenied):
+        services.accept_complaint(call(people["winner"]), against.pk)
+
+
 def test_the_decision_notice_and_the_statistics_are_public_once_decided(client, world):
     a, made, people = world
     assert client.get(f"/complaints/decision/{made.pk}/").status_code == 404

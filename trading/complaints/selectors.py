@@ -3,7 +3,8 @@
 - Questions: the asker's organisation reads its own; the tender's entity reads them all (without learning who
   asked: pages and API show no asker); everyone reads the answers, as clarifications on the tender.
 - Objections to the documents: the objector and the tender's entity, supervisors and discipline staff.
-- Complaints: the complainant, the tender's entity, supervisors and discipline staff; once decided (or
+- Complaints: the complainant, the firm complained about, the tender's entity, supervisors and discipline staff;
+  once decided (or
   refused) the decision notice is public, with the statistics.
 """
 from statistics import median
@@ -93,7 +94,8 @@ def complaints_for(user, tender=None):
     mine = Q(pk__in=[])
     organisation_id = _organisation_id(user)
     if organisation_id and allowed(user, "complaint.file"):
-        mine |= Q(complainant_id=organisation_id)
+        # The firm complained about is a party too: it reads the complaint to answer it.
+        mine |= Q(complainant_id=organisation_id) | Q(against_id=organisation_id)
     if organisation_id and allowed(user, "tender.view_internal"):
         mine |= Q(tender__project__entity_id=organisation_id) | Q(tender__project__agency_id=organisation_id)
     return found.filter(mine)
@@ -105,7 +107,7 @@ def complaint_for(user, complaint_id):
     if found is None:
         raise Http404(_("No such complaint."))
     if not complaints_for(user).filter(pk=found.pk).exists():
-        raise PermissionDenied(_("Only the complainant, the tender's entity and supervisors read a complaint."))
+        raise PermissionDenied(_("Only the parties, the tender's entity and supervisors read a complaint."))
     return found
 
 
