@@ -20,8 +20,13 @@ from trading.tenders.selectors import tender_policy
 from . import selectors
 from .models import Approval, Contract, ContractStatus, manager_key
 
+# Before the candidates no award, and so no contract, exists: the sources ask nothing then.
+AFTER_AWARD = {TenderStatus.CANDIDATES, TenderStatus.AWARDED, TenderStatus.COMPLETE}
+
 
 def _contracts(tender):
+    if tender.status not in AFTER_AWARD:
+        return []
     return list(Contract.objects.filter(tender=tender).select_related("award__bid", "lot").order_by("lot__number",
                                                                                                     "id"))
 
@@ -34,7 +39,7 @@ def _named(contract):
 
 def contract_signing(tender, now):
     """Each live award's contract is concluded within the policy's period from the award."""
-    if tender.status in (TenderStatus.FAILED, TenderStatus.CANCELLED):
+    if tender.status not in AFTER_AWARD:
         return []
     awards = list(Award.objects.filter(tender=tender, revoked_at__isnull=True).select_related("lot"))
     if not awards:

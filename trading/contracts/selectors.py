@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -150,14 +150,16 @@ def attendance_rate(contract, now):
 def two_site_days(contracts):
     """Days a project manager of these contracts was recorded on site at another contract too."""
     ids = [c.pk for c in contracts]
+    elsewhere = (Attendance.objects.filter(day=OuterRef("day"), manager_key=OuterRef("manager_key"), present=True)
+                 .exclude(contract_id=OuterRef("contract_id")))
     rows = []
-    mine = Attendance.objects.filter(contract_id__in=ids, present=True).select_related("contract")
-    for a in mine:
+    clashes = (Attendance.objects.filter(contract_id__in=ids, present=True).annotate(clash=Exists(elsewhere))
+               .filter(clash=True).select_related("contract").order_by("day", "id"))
+    for a in clashes:
         other = (Attendance.objects.filter(day=a.day, manager_key=a.manager_key, present=True)
                  .exclude(contract_id=a.contract_id).select_related("contract").first())
-        if other is not None:
-            rows.append({"manager": a.manager, "contract": a.contract.reference, "other": other.contract.reference,
-                         "day": a.day.isoformat()})
+        rows.append({"manager": a.manager, "contract": a.contract.reference, "other": other.contract.reference,
+                     "day": a.day.isoformat()})
     return rows
 
 
