@@ -132,3 +132,28 @@ def test_only_the_own_entity_answers_and_bad_answers_get_field_errors():
     assert set(errors) == {"answer", "upheld"}
     objection.refresh_from_db()
     assert not objection.answered and not Clarification.objects.exists()
+
+
+def test_the_room_offers_the_forms_to_readers_of_the_documents_and_answers_bad_input_per_field(client):
+    b = bidding()
+    room = f"/complaints/tender/{b.tender.pk}/"
+    client.force_login(b.outsider)
+    page = client.get(room).content.decode()
+    assert 'id="ask-form"' not in page and 'id="objection-form"' not in page
+    client.force_login(b.reader)
+    page = client.get(room).content.decode()
+    assert 'id="ask-form"' in page and 'id="objection-form"' in page
+    refused = client.post(f"{room}ask/", {"text": ""})
+    assert refused.status_code == 400 and "This field is required" in refused.content.decode()
+    assert client.post(f"{room}ask/", {"text": "Is 4.2 included?"}).status_code == 302
+    assert client.post(f"{room}object/", {"text": "Clause 7 favours one firm."}).status_code == 302
+    client.force_login(b.entity)
+    page = client.get(room).content.decode()
+    assert "Is 4.2 included?" in page and "Clause 7 favours one firm." in page and "Procedure suspended" in page
+    objection = DocumentObjection.objects.get()
+    bad = client.post(f"{room}objection/{objection.pk}/answer/", {"answer": "Kept."})
+    assert bad.status_code == 400
+    assert client.post(f"{room}objection/{objection.pk}/answer/", {"answer": "Kept.", "upheld": "no"}).status_code == 302
+    question = Question.objects.get()
+    assert client.post(f"{room}question/{question.pk}/answer/", {"answer": "Yes."}).status_code == 302
+    assert "Procedure suspended" not in client.get(room).content.decode()
