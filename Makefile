@@ -32,9 +32,11 @@ demo: setup
 	$(BIN)/python manage.py collusion report --if-none
 	$(BIN)/python manage.py demo_logins
 	@echo "Sunlight is at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
-	@# Pages only read the checkpoints; this watcher moves them (and logs it) as time passes.
+	@# Pages only read the checkpoints; this watcher moves them (and logs it) as time passes, signs audit
+	@# checkpoints and sends notifications; the opening watchdog raises alarms with no hall page open.
 	$(BIN)/python manage.py checkpoint_watch --loop 60 & WATCHER=$$!; \
-	trap 'kill $$WATCHER 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/python manage.py opening_watchdog --loop 15 >/dev/null & WATCHDOG=$$!; \
+	trap 'kill $$WATCHER $$WATCHDOG 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python -m trading.realtime.server -b $(HOST) -p $(PORT) trading.asgi:application
 
 prod-demo: setup

@@ -13,6 +13,7 @@ cleanup() {
   trap - EXIT INT TERM
   echo; echo "stopping nginx, Daphne, Redis and PostgreSQL"
   [ -n "${WATCHER:-}" ] && kill "$WATCHER" 2>/dev/null || true
+  [ -n "${WATCHDOG:-}" ] && kill "$WATCHDOG" 2>/dev/null || true
   stop_stack "$WORK"
   [ "${KEEP:-0}" = "1" ] && echo "kept $WORK" || rm -rf "$WORK"
 }
@@ -25,6 +26,9 @@ start_stack "$WORK"
 # Pages only read the checkpoints; this watcher moves them (and logs it) as time passes.
 .venv/bin/python manage.py checkpoint_watch --loop 60 >"$WORK/checkpoint-watch.log" 2>&1 &
 WATCHER=$!
+# Opening alarms are raised whether or not an official has the hall open.
+.venv/bin/python manage.py opening_watchdog --loop 15 >"$WORK/opening-watchdog.log" 2>&1 &
+WATCHDOG=$!
 echo
 echo "Sunlight (production mode) is at $STACK_URL/  (Ctrl-C stops it)"
 echo "logs: $WORK/daphne-*.log, $WORK/nginx/error.log, $WORK/pg/log"

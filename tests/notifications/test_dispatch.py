@@ -119,3 +119,14 @@ def test_the_subscription_api_refuses_bad_values_with_a_field_error():
     assert good.status_code == 200 and good.json()["regions"] == ["3501"]
     api.force_authenticate(make_user("entity"))
     assert api.put("/api/notifications/subscription/", {}, format="json").status_code == 403
+
+
+def test_an_opening_nobody_started_alarms_the_supervisors_with_no_page_open():
+    from tests.opening.builders import ceremony
+
+    late = ceremony(deadline_ago=dt.timedelta(minutes=45))  # nobody opened the room within 30 minutes
+    call_command("opening_watchdog")  # what `make demo` and the production stack run in the background
+    call_command("checkpoint_watch")
+    alarms = Notification.objects.filter(kind="alarm", tender=late.tender)
+    assert {n.user for n in alarms} >= set(late.supervisors)
+    assert all(n.user.role == "supervisor" for n in alarms)
