@@ -193,6 +193,51 @@ def lomo_markdown(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def demo(seed: int = 2024, model=None) -> str:
+    """Bands on the demo generator's market (fixtures/market.py, the market of ``make demo``):
+    how many tenders are red and yellow, and how many of them the planted cartels rigged."""
+    import sys
+
+    sys.path.insert(0, ROOT)
+    from fixtures.market import generate
+
+    m = generate(seed=seed)
+    bids = pd.DataFrame(list(m.rows()))
+    who = bids.groupby("tender_id")["bidder_id"].agg(set)
+    ring, pair = set(m.rotation_ring), m.cover_pair[1]
+    rigged = {t for t, firms in who.items() if len(firms & ring) >= 2 or pair in firms}
+    out = []
+    for label, mdl in (("unsupervised", None), ("builtin", model or transfer.load_builtin())):
+        s = score(bids, mdl).set_index("tender_id")
+        red, yellow = set(s.index[s["band"] == "red"]), set(s.index[s["band"] == "yellow"])
+        out.append(f"{label}: {len(s)} tenders, {len(rigged)} rigged; red {len(red)} (precision "
+                   f"{len(red & rigged) / max(1, len(red)):.2f}, recall {len(red & rigged) / len(rigged):.2f}); "
+                   f"yellow {len(yellow)} ({len(yellow & rigged)} rigged)")
+    return "\n".join(out)
+
+
+PARTS = ("p_cv", "p_spd", "p_rd", "p_d_cv", "p_d_spd", "p_d_mad", "p_d_lcv", "p_sub3_cv_mean", "p_sub4_cv_mean",
+         "p_d_rd", "screen_risk", "pattern_evidence", "group_evidence", "risk")
+
+
+def parts(data_dir: str = DATA, seed: int = 0, names=None) -> str:
+    """AUC of each part of the unsupervised risk alone, per market (no fitting): which
+    part carries the evidence, and whether the combination keeps it."""
+    head = "| part | " + " | ".join(names or DATASETS) + " |"
+    cols = {}
+    for name in names or DATASETS:
+        bids = load(name, data_dir)
+        y_t = tender_labels(bids)
+        t = MarketIndex.build(bids.drop(columns="collusive"), seed=seed).table.reindex(y_t.index)
+        y = y_t.to_numpy()
+        cols[name] = {p: _auc(y, t[p].fillna(t[p].median() if t[p].notna().any() else 0.5).to_numpy())
+                      for p in PARTS if p in t}
+    lines = [head, "|---|" + "---|" * len(cols)]
+    for p in PARTS:
+        lines.append(f"| {p} | " + " | ".join(f"{cols[n].get(p, float('nan')):.3f}" for n in cols) + " |")
+    return "\n".join(lines)
+
+
 def build_model(path: str = transfer.BUILTIN, data_dir: str = DATA, seed: int = 0) -> transfer.CrossMarketModel:
     """Fit the cross-market model on every shared market and write it (JSON)."""
     tables = {}
@@ -226,6 +271,8 @@ def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", default=DATA, help=f"folder of the labelled files (default {DATA})")
     ap.add_argument("--lomo", action="store_true", help="leave-one-market-out table (the main protocol)")
+    ap.add_argument("--demo", action="store_true", help="bands on the demo generator's market (seed 2024)")
+    ap.add_argument("--parts", action="store_true", help="AUC of each part of the unsupervised risk alone")
     ap.add_argument("--no-trees", action="store_true", help="with --lomo: skip the tree model column")
     ap.add_argument("--build-model", nargs="?", const=transfer.BUILTIN, metavar="PATH",
                     help="fit the cross-market model on every market and write it (default: the builtin file)")
@@ -233,12 +280,18 @@ def main(argv=None) -> None:
     ap.add_argument("--seed", type=int, default=0,
                     help="fold and model seed (the protocol's is 0; others check robustness)")
     args = ap.parse_args(argv)
-    if not os.path.isdir(args.data):
+    if not os.path.isdir(args.data) and not args.demo:
         ap.error(f"--data: {args.data} is not a folder")
     if args.build_model:
         m = build_model(args.build_model, args.data, seed=args.seed)
         print(f"cross-market model written to {args.build_model}: lam {m.lam}, weights {m.weights}, "
               f"intercept {m.intercept}, inner leave-one-market-out AUC by lam {m.selection}")
+        return
+    if args.demo:
+        print(demo())
+        return
+    if args.parts:
+        print(parts(args.data, seed=args.seed, names=args.only))
         return
     if args.lomo:
         print(lomo_markdown(lomo(args.data, seed=args.seed, names=args.only, trees=not args.no_trees)))
