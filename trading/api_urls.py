@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("trading.complaints.api")),
     path("", include("trading.credit.api")),
     path("", include("trading.deposits.api")),
+    path("", include("trading.opendata.api")),
 ]

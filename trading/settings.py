@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "trading.notifications",
     "trading.award",
     "trading.contracts",
+    "trading.opendata",
     "trading.deposits",
     "trading.complaints",
     "trading.collusion",
@@ -202,6 +203,10 @@ SUNLIGHT = {
     "MAX_UNZIPPED_BYTES": int(os.environ.get("SUNLIGHT_MAX_UNZIPPED_BYTES", 200 * 1024 * 1024)),
     "MAX_ZIP_RATIO": 100,
     "MAX_ZIP_MEMBERS": 10000,
+    # OCDS: the ocid prefix the trading centre registered with the Open Contracting Partnership (the default is a
+    # placeholder, not registered), and the publisher's name in the packages.
+    "OCID_PREFIX": os.environ.get("SUNLIGHT_OCID_PREFIX", "ocds-xxxxxx"),
+    "OCDS_PUBLISHER": os.environ.get("SUNLIGHT_OCDS_PUBLISHER", "Sunlight public resource trading platform"),
     "LOGIN_FAILURE_LIMIT": int(os.environ.get("SUNLIGHT_LOGIN_FAILURE_LIMIT", "5")),
     "LOGIN_LOCKOUT_MINUTES": int(os.environ.get("SUNLIGHT_LOGIN_LOCKOUT_MINUTES", "15")),
 }

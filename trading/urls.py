@@ -21,6 +21,7 @@ urlpatterns = [
     path("credit/", include("trading.credit.urls")),
     path("deposits/", include("trading.deposits.urls")),
     path("notifications/", include("trading.notifications.urls")),
+    path("opendata/", include("trading.opendata.urls")),
     path("api/", include("trading.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
