@@ -15,7 +15,7 @@ from . import selectors, services
 from .models import ComplaintStatus, Decision, Remedy, Subject
 
 
-class QuestionSerializer(serializers.Serializer):
+class DocumentQuestionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     tender = serializers.IntegerField(source="tender_id")
     text = serializers.CharField()
@@ -25,16 +25,16 @@ class QuestionSerializer(serializers.Serializer):
                                              help_text="The clarification that answers it, public on the tender.")
 
 
-class QuestionInputSerializer(serializers.Serializer):
+class DocumentQuestionInputSerializer(serializers.Serializer):
     text = serializers.CharField()
 
 
-class QuestionAnswerInputSerializer(serializers.Serializer):
+class DocumentQuestionAnswerInputSerializer(serializers.Serializer):
     answer = serializers.CharField()
     changes_conditions = serializers.BooleanField(required=False, default=False)
 
 
-class ObjectionSerializer(serializers.Serializer):
+class DocumentObjectionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     tender = serializers.IntegerField(source="tender_id")
     text = serializers.CharField()
@@ -46,20 +46,20 @@ class ObjectionSerializer(serializers.Serializer):
     clarification = serializers.IntegerField(source="clarification_id", allow_null=True)
 
 
-class ObjectionAnswerInputSerializer(serializers.Serializer):
+class DocumentObjectionAnswerInputSerializer(serializers.Serializer):
     answer = serializers.CharField()
     upheld = serializers.BooleanField()
     changes_conditions = serializers.BooleanField(required=False, default=False)
 
 
-class EvidenceSerializer(serializers.Serializer):
+class ComplaintEvidenceSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     filename = serializers.CharField()
     size = serializers.IntegerField()
     sha256 = serializers.CharField()
 
 
-class DecisionSerializer(serializers.Serializer):
+class ComplaintDecisionSerializer(serializers.Serializer):
     """What the public decision notice says."""
     id = serializers.IntegerField()
     tender = serializers.IntegerField(source="tender_id")
@@ -80,7 +80,7 @@ class DecisionSerializer(serializers.Serializer):
     decided_at = serializers.DateTimeField(allow_null=True)
 
 
-class ComplaintSerializer(DecisionSerializer):
+class ComplaintSerializer(ComplaintDecisionSerializer):
     """The whole complaint, for its parties and the supervisors."""
     text = serializers.CharField()
     known_at = serializers.DateTimeField()
@@ -88,7 +88,7 @@ class ComplaintSerializer(DecisionSerializer):
     decision_due = serializers.DateTimeField(allow_null=True)
     suspension_reason = serializers.CharField()
     suspending = serializers.BooleanField(help_text="The procedure is suspended by this complaint now.")
-    evidence = EvidenceSerializer(many=True)
+    evidence = ComplaintEvidenceSerializer(many=True)
 
 
 class ComplaintInputSerializer(serializers.Serializer):
@@ -102,23 +102,23 @@ class ComplaintInputSerializer(serializers.Serializer):
                                      help_text="Evidence, up to 5 files (multipart).")
 
 
-class AcceptInputSerializer(serializers.Serializer):
+class ComplaintAcceptInputSerializer(serializers.Serializer):
     suspend = serializers.BooleanField(required=False, default=False)
     reason = serializers.CharField(required=False, allow_blank=True, help_text="Required to suspend.")
 
 
-class ReasonInputSerializer(serializers.Serializer):
+class ComplaintReasonInputSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
-class DecideInputSerializer(serializers.Serializer):
+class ComplaintDecideInputSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=Decision.choices)
     ruling = serializers.CharField()
     remedy = serializers.ChoiceField(choices=Remedy.choices, required=False, allow_blank=True,
                                      help_text="Required when upheld.")
 
 
-class StatisticsSerializer(serializers.Serializer):
+class ComplaintStatisticsSerializer(serializers.Serializer):
     filed = serializers.IntegerField()
     awaiting_acceptance = serializers.IntegerField()
     under_review = serializers.IntegerField()
@@ -141,15 +141,15 @@ class QuestionsView(APIView):
     permission_classes = [permissions.IsAuthenticated]
     parser_classes = [JSONParser]
 
-    @extend_schema(responses=QuestionSerializer(many=True))
+    @extend_schema(responses=DocumentQuestionSerializer(many=True))
     def get(self, request, tender_pk):
-        return Response(QuestionSerializer(selectors.questions_for(request.user, published_tender(tender_pk)),
+        return Response(DocumentQuestionSerializer(selectors.questions_for(request.user, published_tender(tender_pk)),
                                            many=True).data)
 
-    @extend_schema(request=QuestionInputSerializer, responses={201: QuestionSerializer})
+    @extend_schema(request=DocumentQuestionInputSerializer, responses={201: DocumentQuestionSerializer})
     def post(self, request, tender_pk):
         question = services.ask_question(Caller.from_request(request), tender_pk, _get(request, "text"))
-        return Response(QuestionSerializer(question).data, status=201)
+        return Response(DocumentQuestionSerializer(question).data, status=201)
 
 
 class QuestionAnswerView(APIView):
@@ -158,11 +158,11 @@ class QuestionAnswerView(APIView):
     permission_classes = [permissions.IsAuthenticated]
     parser_classes = [JSONParser]
 
-    @extend_schema(request=QuestionAnswerInputSerializer, responses=QuestionSerializer)
+    @extend_schema(request=DocumentQuestionAnswerInputSerializer, responses=DocumentQuestionSerializer)
     def post(self, request, pk):
         question = services.answer_question(Caller.from_request(request), pk, _get(request, "answer"),
                                             _get(request, "changes_conditions", False))
-        return Response(QuestionSerializer(question).data)
+        return Response(DocumentQuestionSerializer(question).data)
 
 
 class ObjectionsView(APIView):
@@ -171,16 +171,16 @@ class ObjectionsView(APIView):
     permission_classes = [permissions.IsAuthenticated]
     parser_classes = [JSONParser]
 
-    @extend_schema(responses=ObjectionSerializer(many=True))
+    @extend_schema(responses=DocumentObjectionSerializer(many=True))
     def get(self, request, tender_pk):
-        return Response(ObjectionSerializer(selectors.objections_for(request.user, published_tender(tender_pk)),
+        return Response(DocumentObjectionSerializer(selectors.objections_for(request.user, published_tender(tender_pk)),
                                             many=True).data)
 
-    @extend_schema(request=QuestionInputSerializer, responses={201: ObjectionSerializer})
+    @extend_schema(request=DocumentQuestionInputSerializer, responses={201: DocumentObjectionSerializer})
     def post(self, request, tender_pk):
         objection = services.file_document_objection(Caller.from_request(request), tender_pk,
                                                      _get(request, "text"))
-        return Response(ObjectionSerializer(objection).data, status=201)
+        return Response(DocumentObjectionSerializer(objection).data, status=201)
 
 
 class ObjectionAnswerView(APIView):
@@ -189,12 +189,12 @@ class ObjectionAnswerView(APIView):
     permission_classes = [permissions.IsAuthenticated]
     parser_classes = [JSONParser]
 
-    @extend_schema(request=ObjectionAnswerInputSerializer, responses=ObjectionSerializer)
+    @extend_schema(request=DocumentObjectionAnswerInputSerializer, responses=DocumentObjectionSerializer)
     def post(self, request, pk):
         objection = services.answer_document_objection(Caller.from_request(request), pk, _get(request, "answer"),
                                                        _get(request, "upheld"),
                                                        _get(request, "changes_conditions", False))
-        return Response(ObjectionSerializer(objection).data)
+        return Response(DocumentObjectionSerializer(objection).data)
 
 
 class TenderComplaintsView(APIView):
@@ -243,7 +243,7 @@ class AcceptView(APIView):
     permission_classes = [permissions.IsAuthenticated]
     parser_classes = [JSONParser]
 
-    @extend_schema(request=AcceptInputSerializer, responses=ComplaintSerializer)
+    @extend_schema(request=ComplaintAcceptInputSerializer, responses=ComplaintSerializer)
     def post(self, request, pk):
         complaint = services.accept_complaint(Caller.from_request(request), pk, _get(request, "suspend", False),
                                               _get(request, "reason", ""))
@@ -256,7 +256,7 @@ class RefuseView(APIView):
     permission_classes = [permissions.IsAuthenticated]
     parser_classes = [JSONParser]
 
-    @extend_schema(request=ReasonInputSerializer, responses=ComplaintSerializer)
+    @extend_schema(request=ComplaintReasonInputSerializer, responses=ComplaintSerializer)
     def post(self, request, pk):
         complaint = services.refuse_complaint(Caller.from_request(request), pk, _get(request, "reason"))
         return Response(ComplaintSerializer(complaint).data)
@@ -268,7 +268,7 @@ class SuspendView(APIView):
     permission_classes = [permissions.IsAuthenticated]
     parser_classes = [JSONParser]
 
-    @extend_schema(request=ReasonInputSerializer, responses=ComplaintSerializer)
+    @extend_schema(request=ComplaintReasonInputSerializer, responses=ComplaintSerializer)
     def post(self, request, pk):
         complaint = services.suspend_procedure(Caller.from_request(request), pk, _get(request, "reason"))
         return Response(ComplaintSerializer(complaint).data)
@@ -290,7 +290,7 @@ class DecideView(APIView):
     permission_classes = [permissions.IsAuthenticated]
     parser_classes = [JSONParser]
 
-    @extend_schema(request=DecideInputSerializer, responses=ComplaintSerializer)
+    @extend_schema(request=ComplaintDecideInputSerializer, responses=ComplaintSerializer)
     def post(self, request, pk):
         complaint = services.decide_complaint(Caller.from_request(request), pk, _get(request, "decision"),
                                               _get(request, "ruling"), _get(request, "remedy", "") or "")
@@ -302,17 +302,17 @@ class DecisionsView(APIView):
 
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(responses=DecisionSerializer(many=True))
+    @extend_schema(responses=ComplaintDecisionSerializer(many=True))
     def get(self, request):
-        return Response(DecisionSerializer(selectors.decisions()[:500], many=True).data)
+        return Response(ComplaintDecisionSerializer(selectors.decisions()[:500], many=True).data)
 
 
 class DecisionView(APIView):
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(responses=DecisionSerializer)
+    @extend_schema(responses=ComplaintDecisionSerializer)
     def get(self, request, pk):
-        return Response(DecisionSerializer(selectors.decision_notice(pk)).data)
+        return Response(ComplaintDecisionSerializer(selectors.decision_notice(pk)).data)
 
 
 class StatisticsView(APIView):
@@ -320,9 +320,9 @@ class StatisticsView(APIView):
 
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(responses=StatisticsSerializer)
+    @extend_schema(responses=ComplaintStatisticsSerializer)
     def get(self, request):
-        return Response(StatisticsSerializer(selectors.statistics()).data)
+        return Response(ComplaintStatisticsSerializer(selectors.statistics()).data)
 
 
 urlpatterns = [
