@@ -190,3 +190,30 @@ def test_the_api_concludes_amends_checks_in_and_answers_bad_input_per_field():
     decided = supervisor.post(f"/api/contracts/amendments/{amended.json()['id']}/decision/",
                               {"approve": "maybe"}, format="json")
     assert decided.status_code == 400
+
+
+def test_the_entity_walks_final_accounts_and_retention_on_the_page_and_each_party_finds_its_contracts():
+    import datetime as dt
+
+    from trading.tenders import clock
+
+    w = awarded()
+    contract = w.conclude(warranty_days=5)
+    w.to_acceptance(contract)
+    client = _client(w.entity)
+    page = client.get(reverse("contracts:detail", args=[contract.pk])).content.decode()
+    assert reverse("contracts:settle", args=[contract.pk]) in page
+    assert reverse("contracts:rate", args=[contract.pk]) in page
+    over = client.post(reverse("contracts:settle", args=[contract.pk]), {"final_amount": "990000.00"})
+    assert over.status_code == 400 and "state why" in over.content.decode()
+    assert client.post(reverse("contracts:settle", args=[contract.pk]), {"final_amount": "975000.00"}).status_code == 302
+    early = client.post(reverse("contracts:release", args=[contract.pk]), {"reference": "RET-1"})
+    assert early.status_code == 400 and "held until" in early.content.decode()
+    with clock.shifted(dt.timedelta(days=6)):
+        assert client.post(reverse("contracts:release", args=[contract.pk]), {"reference": "RET-1"}).status_code == 302
+    contract.refresh_from_db()
+    assert contract.status == "closed"
+    for user in (w.entity, w.winner, w.supervisor):
+        assert contract.reference in _client(user).get(reverse("contracts:mine")).content.decode()
+    assert contract.reference not in _client(w.bidders[1]).get(reverse("contracts:mine")).content.decode()
+    assert _client().get(reverse("contracts:mine")).status_code == 302
