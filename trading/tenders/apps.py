@@ -27,4 +27,5 @@ def ensure_procedure_policies(sender, using="default", **kwargs):
 
     for procedure in ProcedureType:
         ProcedurePolicy.objects.using(using).get_or_create(
-            procedure_type=procedure, defaults=initial_policy(procedure == ProcedureType.TRAINING))
+            procedure_type=procedure, defaults=initial_policy(procedure == ProcedureType.TRAINING,
+                                                                          procedure))

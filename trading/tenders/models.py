@@ -76,6 +76,8 @@ class ProcedurePolicy(models.Model):
         _("project manager's attendance on site, at least (%)"), default=80)
     bid_security_percent = models.PositiveSmallIntegerField(
         _("bid security at most this share of the estimate (%)"), default=2)
+    tendering_threshold = models.PositiveIntegerField(
+        _("projects must be tendered from this estimate (10,000 yuan)"), default=400)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     class Meta:
@@ -92,7 +94,8 @@ class ProcedurePolicy(models.Model):
 
     def clean(self):
         errors = policy_problems({name: getattr(self, name) for name in (*(p.name for p in PERIODS),
-                                                                           *THRESHOLD_NAMES)}, self.training)
+                                                                           *THRESHOLD_NAMES)}, self.training,
+                                 self.procedure_type)
         if not self.training and not self.enabled:
             errors["enabled"] = _("Only the training procedure can be switched off.")
         if errors:

@@ -102,15 +102,24 @@ THRESHOLDS = (
     # Implementing Regulations art. 26: bid security at most 2% of the tender's estimate (its ceiling price here).
     Threshold("bid_security_percent", gettext_lazy("Bid security at most this share of the estimate (%)"),
               1, 2, 2, 1),
+    # NDRC Order No. 16 (2018), art. 5: a project's works contract must be tendered from an estimate of 4 million
+    # yuan, its goods from 2 million, its services from 1 million (TENDERING_THRESHOLD_LAW per procedure type). The
+    # policy may lower the line, never raise it above the law. In 10,000 yuan (万元). Projects below it are filed in
+    # the small-project register (publication app), which measures splitting and the entry rate against it.
+    Threshold("tendering_threshold", gettext_lazy("Projects must be tendered from this estimate (10,000 yuan)"),
+              1, 400, 400, 1),
 )
+TENDERING_THRESHOLD_LAW = {"open_works": 400, "open_goods": 200, "open_services": 100}
 THRESHOLD_NAMES = tuple(t.name for t in THRESHOLDS)
 MIN_BIDS_BY_LAW = THRESHOLDS[0].low
 
 
-def initial_policy(training):
+def initial_policy(training, procedure_type=None):
     """The values a procedure policy starts with: the law (or the platform's default), or the training periods."""
     periods = TRAINING_PERIODS if training else {p.name: p.law or p.default for p in PERIODS}
-    return {**periods, **{t.name: t.default for t in THRESHOLDS}, "enabled": not training}
+    thresholds = {t.name: t.default for t in THRESHOLDS}
+    thresholds["tendering_threshold"] = TENDERING_THRESHOLD_LAW.get(procedure_type, thresholds["tendering_threshold"])
+    return {**periods, **thresholds, "enabled": not training}
 
 
 def span(amount, unit, working_days=False):
@@ -142,7 +151,7 @@ def _whole(value):
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def policy_problems(values, training):
+def policy_problems(values, training, procedure_type=None):
     """What is wrong with a procedure policy: the law bounds every real procedure; training only needs sense."""
     errors = {}
     for period in PERIODS:
@@ -162,6 +171,11 @@ def policy_problems(values, training):
                 "low": low, "high": threshold.high}
         elif threshold.odd and value % 2 == 0:
             errors[threshold.name] = _("Enter an odd number.")
+    law = TENDERING_THRESHOLD_LAW.get(procedure_type)
+    value = values.get("tendering_threshold")
+    if law and not training and "tendering_threshold" not in errors and value > law:
+        errors["tendering_threshold"] = _("The law requires tendering from %(n)d (10,000 yuan) for this "
+                                          "procedure.") % {"n": law}
     return errors
 
 
