@@ -26,7 +26,7 @@ def api(user=None):
 def test_public_list_filters_and_hides_drafts(entity_user):
     road = published_tender(entity_user, title="Ring road asphalt")
     pcs = published_tender(make_user("entity"), title="Desktop computers", project_type="goods",
-                           ceiling_price="50000", bid_security_amount="0")
+                           description="Forty office machines.", ceiling_price="50000", bid_security_amount="0")
     draft = draft_tender(entity_user, title="Hidden draft")
     body = api().get("/api/tenders/").json()
     titles = {t["title"] for t in body["results"]}

@@ -39,7 +39,8 @@ def test_search_filters_and_pagination(client, entity_user):
     other_entity = make_user("entity")
     road = published_tender(entity_user, title="Ring road asphalt", project_type="works")
     pcs = published_tender(other_entity, title="Desktop computers", project_type="goods",
-                           ceiling_price=Decimal("50000"), bid_security_amount=Decimal("1000"))
+                           description="Forty office machines.", ceiling_price=Decimal("50000"),
+                           bid_security_amount=Decimal("1000"))
     url = reverse("tenders:list")
 
     def titles(**params):

@@ -23,7 +23,7 @@ PAGE_SIZE = 20
 def tender_list(request):
     # A bad filter value is reported on its field and otherwise ignored.
     filters = TenderFilter(request.GET or None, queryset=selectors.public_tenders())
-    tenders = filters.qs.order_by(*selectors.NEWEST_FIRST)
+    tenders = filters.qs  # ordered by the filter: newest first unless a sort is chosen
     page = Paginator(tenders, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
