@@ -66,7 +66,12 @@ def _signed(body):
 
 
 def _lock_contract(contract_id):
+    """The contract's tender row first, then the contract: every service takes them in this order (acceptance moves
+    the tender; the checkpoints write to it), so two of them never wait on each other."""
     row_id = as_row_id(contract_id)
+    tender_id = Contract.objects.filter(pk=row_id).values_list("tender_id", flat=True).first() if row_id else None
+    if tender_id is not None:
+        Tender.objects.select_for_update().filter(pk=tender_id).first()
     contract = (Contract.objects.select_for_update().select_related("tender__project", "award", "contractor")
                 .filter(pk=row_id).first()) if row_id else None
     if contract is None:
