@@ -1,15 +1,20 @@
 """A tender whose deadline has just passed, with sealed bids, ready for its opening ceremony."""
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
+from unittest import mock
+
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from trading.accounts.caller import Caller
+from trading.bids import content as bid_content
 from trading.bids.models import Bid, BidStatus
 from trading.bids.opening import services
-from trading.bids.opening.models import OpeningSession
+from trading.bids.opening.models import OpeningEvent, OpeningSession
 from trading.tenders import clock
 
-from tests.bids.builders import HOLDER_PASSPHRASE, give_holder_key, submit
+from tests.bids.builders import CONTENT, HOLDER_PASSPHRASE, give_holder_key, submit
 from tests.factories import make_user
 from tests.tenders.builders import published_tender
 
@@ -70,6 +75,39 @@ def lot_ceremony(per_lot, min_bids=3, **options):
                     c.bids.append(submit(user, c.tender, lot=number, price=str(LOT_CEILINGS[number] - 10000 * (i + 1)),
                                          project_manager=f"Manager {i}", ip=f"198.51.100.{i + 1}").bid)
     return c
+
+
+def submit_sealed_as_is(c, index, ciphertext):
+    """Bidder `index` submits a new version whose sealed content is `ciphertext`, exactly as its own client
+    sealed it: the receipt and the audit log name these bytes (what a client that seals for itself can send)."""
+    with clock.frozen_at(c.tender.deadline - dt.timedelta(minutes=4)), \
+            mock.patch("trading.bids.content.seal_content", return_value=ciphertext):
+        c.bids[index] = submit(c.bidders[index], c.tender, ip=f"198.51.100.{index + 1}").bid
+    return c.bids[index]
+
+
+PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n"
+
+
+def sha(data):
+    return hashlib.sha256(bytes(data)).hexdigest()
+
+
+def planted_bid(c, price="1.00"):
+    """Another perfectly valid sealing to the same tender key, as anyone may make: sealing needs no secret."""
+    return bid_content.seal_content(bytes(c.tender.key.public_key), {**CONTENT, "price": price})
+
+
+def with_attachment(c, index):
+    """Bidder `index` replaces its bid with one carrying a PDF attachment."""
+    with clock.frozen_at(c.tender.deadline - dt.timedelta(minutes=4)):
+        c.bids[index] = submit(c.bidders[index], c.tender, attachments=[SimpleUploadedFile("plan.pdf", PDF)],
+                               price=PRICES[index % len(PRICES)], ip=f"198.51.100.{index + 1}").bid
+    return c.bids[index]
+
+
+def events(c, kind):
+    return list(OpeningEvent.objects.filter(tender=c.tender, kind=kind).order_by("seq"))
 
 
 def run_to(c, step):

@@ -36,6 +36,9 @@ class BidStatus(models.TextChoices):
     LAPSED = "lapsed", _("Lapsed (not confirmed after a change of conditions)")
     # Its lot had fewer bids than the minimum at the opening: the lot failed and the bid stays sealed.
     LOT_FAILED = "lot_failed", _("Not opened (its lot failed at the opening)")
+    # Its stored ciphertext (or an attachment) is not the one its signed receipt or the audit log names: set aside
+    # at the opening, never decrypted nor announced; the reason is in opening_note and in the signed record.
+    INVALID = "invalid", _("Invalid at the opening (not the bid its receipt names)")
 
 
 class Bid(models.Model):

@@ -24,6 +24,7 @@ EVENT_KINDS = {
     "paused": _("Paused"),
     "resumed": _("Resumed"),
     "alarm": _("ALARM: time limit overrun"),
+    "integrity_alarm": _("ALARM: a stored sealed bid is not the one its receipt names; it is not opened"),
     "opening_closed": _("Opening closed; record published"),
     "opening_failed": _("Procedure failed"),
     "lot_failed": _("Lot failed: too few bids"),

@@ -3,6 +3,12 @@
 It publishes the tender private key, so anyone can open the stored ciphertexts
 (whose SHA-256 the bidders hold in their receipts) and compare them with the
 announced bids. Check a record with `verify_record(body, signature, public_key)`.
+
+For each bid the body names the SHA-256 of its stored ciphertext and attachments as the opening found
+them, its signed receipt, and whether its ciphertexts are published; the body also carries the latest
+signed audit checkpoint, so every record anchors the audit log where others can keep a copy. The
+ciphertexts themselves are served with the record as a bundle (selectors.record_bundle), which
+scripts/verify_opening.py checks with no Django and no database.
 """
 import io
 from xml.sax.saxutils import escape
@@ -16,17 +22,21 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from trading import sealing
-from trading.bids import receipts
-from trading.bids.models import Bid, BidStatus, TenderKey
+from trading import platform_key, sealing
+from trading.audit import checkpoints
+from trading.bids.models import Bid, BidStatus, Receipt, TenderKey
 from trading.tenders import clock
 from trading.tenders.models import Lot
 
+from . import integrity
 from .labels import readable_record
 from .models import OpeningEvent, OpeningRecord
 
 FORMAT = "sunlight-opening-record/1"
-FONT = "STSong-Light"  # a CID font built into reportlab: Chinese text without font files
+FONT = "STSong-Light"
+# Bids whose ciphertexts are published with the record: those the opening tried to open. The bids of a failed
+# lot and lapsed bids stay sealed for good (the lot is tendered again), though the tender key is published.
+PUBLISHED_STATUSES = (BidStatus.OPENED, BidStatus.REVOKED, BidStatus.WITHDRAWN_AT_OPENING, BidStatus.INVALID)  # a CID font built into reportlab: Chinese text without font files
 
 
 def _iso(moment):
@@ -37,6 +47,8 @@ def build_body(session, tender):
     key = TenderKey.objects.filter(tender=tender).first()
     bids = list(Bid.objects.filter(tender=tender).exclude(status__in=(BidStatus.REPLACED, BidStatus.WITHDRAWN))
                 .select_related("bidder", "lot").order_by("lot__number", "announce_order", "received_at", "id"))
+    receipts_of = {r.bid_id: r.document() for r in Receipt.objects.filter(bid__in=bids)}
+    revealed = bool(key and key.revealed_private_key)
     return {
         "format": FORMAT,
         "tender": {"id": tender.pk, "reference": tender.reference, "title": tender.title,
@@ -56,7 +68,11 @@ def build_body(session, tender):
                   "credit_code": b.bidder.credit_code, "status": b.status,
                   "price": str(b.price) if b.price is not None else None, "duration_days": b.duration_days,
                   "quality": b.quality, "project_manager": b.project_manager,
-                  "security_reference": b.security_reference, "ciphertext_sha256": b.content_digest,
+                  "security_reference": b.security_reference, "version": b.version,
+                  # As stored when the record was signed (not the stored digest fields), with the receipt to compare.
+                  "ciphertext_sha256": integrity.content_digest(b) if b.sealed_content is not None else b.content_digest,
+                  "attachments_sha256": integrity.attachment_digests(b), "receipt": receipts_of.get(b.pk),
+                  "ciphertext_published": revealed and b.status in PUBLISHED_STATUSES,
                   "received_at": _iso(b.received_at), "note": b.opening_note} for b in bids],
         "objections": [{"bidder": o.bidder.name, "text": o.text, "raised_at": _iso(o.raised_at),
                         "answer": o.answer, "answered_by": o.answered_by.get_username() if o.answered_by else "",
@@ -67,7 +83,15 @@ def build_body(session, tender):
         "tender_public_key": bytes(key.public_key).hex() if key else "",
         "tender_private_key": bytes(key.revealed_private_key).hex() if key and key.revealed_private_key else "",
         "published_at": _iso(clock.now()),
+        "audit_checkpoint": _audit_checkpoint(),
     }
+
+
+def _audit_checkpoint():
+    """The latest signed checkpoint of the audit log, signed now if entries were added since the last one."""
+    checkpoints.sign_checkpoint(clock.now())
+    latest = checkpoints.latest()
+    return checkpoints.as_published(latest) if latest else None
 
 
 def _lots(tender, bids):
@@ -84,8 +108,8 @@ def _lots(tender, bids):
 def publish_record(session, tender):
     body = build_body(session, tender)
     opening_record = OpeningRecord(
-        tender=tender, body=body, signature=receipts.sign_payload(body),
-        platform_public_key=receipts.platform_public_key(), private_key_hex=body["tender_private_key"],
+        tender=tender, body=body, signature=platform_key.sign(body),
+        platform_public_key=platform_key.public_key(), private_key_hex=body["tender_private_key"],
         published_at=clock.now())
     opening_record.pdf.save(f"opening-record-{tender.reference}.pdf", ContentFile(render_pdf(body)), save=False)
     opening_record.save()
@@ -151,6 +175,12 @@ def render_pdf(body):
     story += [p(f"#{e['seq']} {e['at']} {e['label']}", small) for e in body["steps"]]
     story += [Spacer(1, 8), p(_("Tender private key"), heading), p(body["tender_private_key"] or "-", small),
               p(_("Tender public key") + f": {body['tender_public_key']}", small)]
+    story += [p(f"{b['bidder']} · " + _("Ciphertext SHA-256") + f": {b.get('ciphertext_sha256', '')}", small)
+              for b in body["bids"]]
+    checkpoint = (body.get("audit_checkpoint") or {}).get("body")
+    if checkpoint:
+        story.append(p(_("Audit log checkpoint") + f": {checkpoint['size']} · {checkpoint['head']} · {checkpoint['at']}",
+                       small))
     buffer = io.BytesIO()
     SimpleDocTemplate(buffer, pagesize=A4, title=f"Opening record {tender['reference']}",
                       leftMargin=30, rightMargin=30).build(story)

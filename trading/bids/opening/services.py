@@ -18,7 +18,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from nacl import secret
 
-from trading import sealing
+from trading import platform_key, sealing
 from trading.accounts.caller import Caller
 from trading.accounts.models import HolderKey
 from trading.accounts.permissions import allowed, authorize
@@ -31,7 +31,7 @@ from trading.tenders.models import Lot, Tender, TenderStatus
 from trading.tenders.moves import move_tender
 from trading.tenders.selectors import is_own
 
-from . import events
+from . import events, integrity
 from .models import (FINISHED, Audience, Objection, OpeningCommand, OpeningSession, OpeningState, PresentedShare,
                      SignIn)
 from .steps import deadline, move
@@ -39,7 +39,9 @@ from .steps import deadline, move
 S = OpeningState
 MAX_TEXT = 2000
 BIDDER_STATUSES = (BidStatus.ACTIVE, BidStatus.OPENED, BidStatus.REVOKED, BidStatus.WITHDRAWN_AT_OPENING,
-                   BidStatus.LAPSED, BidStatus.LOT_FAILED)
+                   BidStatus.LAPSED, BidStatus.LOT_FAILED, BidStatus.INVALID)
+# Bids the opening tried and did not announce, each announced as such with its reason.
+REJECTED_STATUSES = (BidStatus.WITHDRAWN_AT_OPENING, BidStatus.REVOKED, BidStatus.LAPSED, BidStatus.INVALID)
 
 
 # --- locking and checks ---------------------------------------------------------------
@@ -361,8 +363,11 @@ def _decrypt(caller, tender, session, tender_key):
     except sealing.SealingError:
         raise ValidationError({"passphrase": _("The presented shares do not rebuild the tender key.")}) from None
     session.presented_shares.all().delete()
+    # Nothing is decrypted before every stored ciphertext has been checked against its receipt and the log.
+    _set_aside_mismatched(tender, session)
     opened = open_bids(tender, private_key, caller)
-    for bid in (Bid.objects.filter(tender=tender, status__in=(BidStatus.WITHDRAWN_AT_OPENING, BidStatus.LAPSED))
+    for bid in (Bid.objects.filter(tender=tender, status__in=(BidStatus.WITHDRAWN_AT_OPENING, BidStatus.LAPSED,
+                                                             BidStatus.INVALID))
                 .select_related("bidder", "lot").order_by("lot__number", "received_at", "id")):
         _classify_failure(bid, private_key)
         events.append(session, "bid_rejected", {"bidder": bid.bidder.name, "bidder_id": bid.bidder_id,
@@ -375,13 +380,40 @@ def _decrypt(caller, tender, session, tender_key):
     tender_key.revealed_private_key = private_key
     tender_key.save(update_fields=["revealed_private_key"])
     events.append(session, "decryption_complete", {"opened": len(opened), "rejected": Bid.objects.filter(
-        tender=tender, status__in=(BidStatus.WITHDRAWN_AT_OPENING, BidStatus.REVOKED, BidStatus.LAPSED)).count()})
+        tender=tender, status__in=REJECTED_STATUSES).count()})
     move(session, S.ANNOUNCING, clock.now())
     record(caller, "opening.decrypt", tender, opened=len(opened))
 
 
+def _set_aside_mismatched(tender, session):
+    """Every bid about to be opened whose stored ciphertext or attachments are not the ones its signed receipt and
+    the audit log of its submission name becomes invalid, undecrypted, with the reasons; each raises a supervisor
+    alarm. Returns the bids set aside."""
+    trusted = platform_key.public_key()
+    set_aside = []
+    for bid in (Bid.objects.select_for_update(of=("self",)).filter(tender=tender, status=BidStatus.ACTIVE)
+                .select_related("bidder", "lot").order_by("lot__number", "received_at", "id")):
+        reasons = integrity.problems(bid, tender, trusted)
+        if not reasons:
+            continue
+        reason = " ".join(str(r) for r in reasons)
+        bid.status = BidStatus.INVALID
+        bid.opening_note = (_("Not opened: %(reason)s") % {"reason": reason})[:300]
+        bid.save(update_fields=["status", "opening_note"])
+        events.append(session, "integrity_alarm", {"bidder": bid.bidder.name, "bidder_id": bid.bidder_id,
+                                                   "bid_id": bid.pk, "reasons": [str(r) for r in reasons],
+                                                   **lot_fields(bid)}, Audience.OFFICIALS)
+        # Raised by the platform's own check, like a time-limit alarm, whoever's share completed the key.
+        record(Caller.system(), "opening.alarm", tender, cause="sealed_bid_mismatch", step=session.state, bid=bid.pk,
+               bidder=bid.bidder.name, reason=reason)
+        set_aside.append(bid)
+    return set_aside
+
+
 def _classify_failure(bid, private_key):
     """A ciphertext that opens but holds no valid bid is the bidder's fault (revoked); anything else is withdrawn."""
+    if bid.status == BidStatus.INVALID:
+        return  # set aside before decryption: never opened, its reason already noted
     if bid.status == BidStatus.LAPSED:
         bid.opening_note = bid.opening_note or _("Not confirmed again after the conditions changed.")
         bid.save(update_fields=["opening_note"])
