@@ -13,6 +13,7 @@ urlpatterns = [
     path("tenders/", include("trading.tenders.urls")),
     path("bids/", include("trading.bids.urls")),
     path("opening/", include("trading.realtime.urls")),
+    path("opening/", include("trading.bids.opening.urls")),
     path("collusion/", include("trading.collusion.urls")),
     path("experts/", include("trading.experts.urls")),
     path("evaluation/", include("trading.evaluation.urls")),

@@ -1,4 +1,6 @@
 """Reads of the opening for the hall page, the websocket and the record page."""
+import base64
+
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -9,6 +11,7 @@ from trading.tenders import clock
 from trading.tenders.models import Tender, TenderStatus
 
 from .events import VISIBLE
+from .integrity import attachment_digest
 from .models import Objection, OpeningEvent, OpeningRecord, OpeningSession, OpeningState
 from .services import BIDDER_STATUSES, is_host
 
@@ -94,3 +97,33 @@ def published_record(tender):
     if opening_record is None:
         raise Http404(_("The opening record has not been published yet."))
     return opening_record
+
+
+BUNDLE_FORMAT = "sunlight-opening-bundle/1"
+
+
+def record_bundle(opening_record):
+    """The signed record with the ciphertexts it publishes, for anyone to check with scripts/verify_opening.py.
+
+    {"format", "body", "signature", "platform_public_key", "ciphertexts": {bid id: {"content": base64,
+    "attachments": [base64, ...]}}}. The ciphertexts are read as stored now: a later change shows as a digest
+    that is not the signed one.
+    """
+    body = opening_record.body
+    published = [row["bid_id"] for row in body.get("bids", []) if row.get("ciphertext_published")]
+    ciphertexts = {}
+    for bid in Bid.objects.filter(pk__in=published).prefetch_related("attachments"):
+        files = []
+        for attachment in bid.attachments.all():
+            if attachment_digest(attachment) is None:
+                files.append(None)  # the file is gone: the verifier says so
+                continue
+            with attachment.sealed_file.open("rb") as handle:
+                files.append(_b64(handle.read()))
+        ciphertexts[str(bid.pk)] = {"content": _b64(bytes(bid.sealed_content or b"")), "attachments": files}
+    return {"format": BUNDLE_FORMAT, "body": body, "signature": opening_record.signature,
+            "platform_public_key": opening_record.platform_public_key, "ciphertexts": ciphertexts}
+
+
+def _b64(data):
+    return base64.b64encode(data).decode("ascii")
