@@ -237,3 +237,17 @@ def test_the_decision_notice_is_public_only_once_decided_and_the_statistics_coun
     stats = selectors.statistics()
     assert (stats["filed"], stats["decided"], stats["upheld"], stats["upheld_percent"]) == (2, 2, 1, 50.0)
     assert stats["median_days_to_decision"] == 3.0
+
+
+def test_a_suspension_blocks_the_contract_until_it_is_lifted():
+    from tests.contracts.builders import awarded as contracted_soon
+
+    c = contracted_soon()
+    made = services.file_complaint(call(c.bidders[1]), c.tender.pk, "award", "The award ignored our lower bid.",
+                                   clock.now() - dt.timedelta(hours=1))
+    sup = supervisor()
+    services.accept_complaint(call(sup), made.pk, suspend=True, reason="The ranking is checked.")
+    errors = errors_of(lambda: c.conclude())
+    assert f"complaint no. {made.pk}" in errors["tender"][0]
+    services.release_procedure(call(sup), made.pk)
+    assert c.conclude().award == c.award
