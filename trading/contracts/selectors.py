@@ -187,4 +187,4 @@ def losing_bidder_subcontracts():
     winner in the same tender: the signal the collusion adapters read."""
     return list(Subcontract.objects.filter(losing_bidder=True)
                 .values_list("contract__tender_id", "contract__contractor_id", "subcontractor_id")
-                .order_by("contract__tender_id", "id").distinct())
+                .order_by("contract__tender_id", "contract__contractor_id", "subcontractor_id").distinct())
