@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "channels",
     "trading.accounts",
@@ -187,6 +188,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Public resource trading: tenders, documents, sealed bids and receipts.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # No CDN: trading centres run on closed networks.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Platform signing key for receipts and opening records (Ed25519, hex seed).
