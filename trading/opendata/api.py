@@ -14,41 +14,41 @@ from . import selectors
 from .build import site_url
 
 
-class PublisherSerializer(serializers.Serializer):
+class OcdsPublisherSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
-class LinksSerializer(serializers.Serializer):
+class OcdsLinksSerializer(serializers.Serializer):
     next = serializers.URLField(help_text="The next page; on the change feed, the URL to poll for later changes.")
 
 
-class PackageSerializer(serializers.Serializer):
+class OcdsPackageSerializer(serializers.Serializer):
     uri = serializers.URLField()
     version = serializers.CharField(help_text="OCDS version: 1.1.")
     extensions = serializers.ListField(child=serializers.URLField())
-    publisher = PublisherSerializer()
+    publisher = OcdsPublisherSerializer()
     publishedDate = serializers.DateTimeField()
     publicationPolicy = serializers.URLField()
 
 
-class ReleasePackageSerializer(PackageSerializer):
+class OcdsReleasePackageSerializer(OcdsPackageSerializer):
     releases = serializers.ListField(child=serializers.DictField(), help_text=(
         "OCDS 1.1 releases (with the bid and lots extensions): "
         "https://standard.open-contracting.org/1.1/en/schema/release/"))
 
 
-class FeedSerializer(ReleasePackageSerializer):
-    links = LinksSerializer()
+class OcdsFeedSerializer(OcdsReleasePackageSerializer):
+    links = OcdsLinksSerializer()
     cursor = serializers.CharField(help_text="The feed number of the last release on this page: the next `since`.")
 
 
-class RecordPackageSerializer(PackageSerializer):
+class OcdsRecordPackageSerializer(OcdsPackageSerializer):
     records = serializers.ListField(child=serializers.DictField(), help_text=(
         "OCDS 1.1 records: the releases and the compiled release (the current state) of each contracting process."))
 
 
-class RecordPageSerializer(RecordPackageSerializer):
-    links = LinksSerializer()
+class OcdsRecordPageSerializer(OcdsRecordPackageSerializer):
+    links = OcdsLinksSerializer()
 
 
 def _page_url(request, name, **query):
@@ -69,7 +69,7 @@ class FeedView(PublicView):
             OpenApiParameter("limit", OpenApiTypes.INT, description=f"Releases a page, 1 to "
                              f"{selectors.MAX_PAGE_SIZE} (default {selectors.PAGE_SIZE})."),
         ],
-        responses=FeedSerializer,
+        responses=OcdsFeedSerializer, operation_id="ocds_feed",
         summary="OCDS change feed (release package)")
     def get(self, request):
         since = selectors.cursor(request.query_params.get("since"), "since")
@@ -85,7 +85,8 @@ class FeedView(PublicView):
 class TenderReleasesView(PublicView):
     """Every release of one contracting process (a tender), oldest first."""
 
-    @extend_schema(responses=ReleasePackageSerializer, summary="OCDS releases of one tender")
+    @extend_schema(responses=OcdsReleasePackageSerializer, operation_id="ocds_tender_releases",
+                   summary="OCDS releases of one tender")
     def get(self, request, ocid):
         return Response(selectors.release_package(selectors.releases_of(ocid), request.build_absolute_uri()))
 
@@ -93,7 +94,8 @@ class TenderReleasesView(PublicView):
 class TenderRecordView(PublicView):
     """The record of one contracting process: its releases and the compiled release (the current state)."""
 
-    @extend_schema(responses=RecordPackageSerializer, summary="OCDS record of one tender")
+    @extend_schema(responses=OcdsRecordPackageSerializer, operation_id="ocds_tender_record",
+                   summary="OCDS record of one tender")
     def get(self, request, ocid):
         rows = selectors.releases_of(ocid)
         return Response(selectors.record_package([(rows[0].tender_id, rows)], request.build_absolute_uri()))
@@ -109,7 +111,7 @@ class RecordsView(PublicView):
             OpenApiParameter("limit", OpenApiTypes.INT, description=f"Records a page, 1 to "
                              f"{selectors.MAX_PAGE_SIZE} (default {selectors.PAGE_SIZE})."),
         ],
-        responses=RecordPageSerializer, summary="OCDS records, in bulk")
+        responses=OcdsRecordPageSerializer, operation_id="ocds_records", summary="OCDS records, in bulk")
     def get(self, request):
         after = selectors.cursor(request.query_params.get("after"), "after")
         limit = selectors.page_size(request.query_params.get("limit"))
