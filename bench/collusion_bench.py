@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from trading.collusion.engine import MarketIndex, score, score_tender  # noqa: E402
+from trading.collusion.engine import MarketIndex, load_builtin, score, score_tender  # noqa: E402
 
 
 def synthetic_market(n_bids: int, n_tenders: int, n_bidders: int, seed: int = 0) -> pd.DataFrame:
@@ -119,6 +119,13 @@ def main(argv=None):
           f"{peak / 1024 ** 3:.2f} GiB; process max RSS {rss:.2f} GiB; "
           f"planted-ring AUC {roc_auc_score(ring, scores['risk']):.3f}; "
           f"groups found {len(index.groups)}", flush=True)
+
+    t0 = time.perf_counter()
+    builtin = score(bids, load_builtin())       # `collusion score --model builtin`: its own index
+    t_builtin = time.perf_counter() - t0
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 ** 2
+    print(f"score with the builtin cross-market model: {t_builtin:.1f} s; process max RSS {rss:.2f} GiB; "
+          f"planted-ring AUC {roc_auc_score(ring, builtin['risk']):.3f}", flush=True)
 
     new = bids[bids["tender_id"] == "ring0-0"].assign(tender_id="NEW")
     t0 = time.perf_counter()
