@@ -266,6 +266,8 @@ def test_subcontracting_beyond_the_contract_or_to_a_losing_bidder_is_flagged_and
     assert selectors.losing_bidder_subcontracts() == [(w.tender.pk, w.winner.organisation_id, loser.pk)]
     big = services.declare_subcontract(call(w.winner), contract.pk, outsider.credit_code, "Lighting", "60000.00")
     assert big.beyond_allowed and "20%" in reason(w.tender, "subcontracting")
+    services.declare_subcontract(call(w.winner), contract.pk, loser.credit_code, "More kerbs", "1000.00")
+    assert selectors.losing_bidder_subcontracts() == [(w.tender.pk, w.winner.organisation_id, loser.pk)]
     problems = errors_of(services.declare_subcontract, call(w.winner), contract.pk, "nope", "", "-1")
     assert set(problems) == {"subcontractor", "scope", "amount"}
     with pytest.raises(PermissionDenied):
