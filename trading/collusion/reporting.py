@@ -11,6 +11,8 @@ import pandas as pd
 from trading.collusion import engine as E
 from trading.collusion.engine import graph as G
 
+from trading.bids.models import Bid
+
 from .adapters import DatabaseBids, jsonable
 from .conf import band_of, bands, setting
 
@@ -23,6 +25,9 @@ KEPT = SCREENS + (
     "screen_p", "screen_evidence", "group_evidence",
 )
 TIMELINE_LIMIT = 300
+# without a stored report, a tender at its opening is scored against an index built on the
+# spot only up to this many bids (about 2 s of engine time)
+OPENING_INDEX_MAX_BIDS = 100_000
 # firms linked through shared identities form a group of their own up to this size;
 # larger components are shared infrastructure (an agency's network, a print shop)
 IDENTITY_GROUP_MAX = 8
@@ -221,6 +226,10 @@ def assess_tender(source: DatabaseBids, report=None, index: E.MarketIndex | None
     if bids.empty:
         return None
     if index is None:
+        # no stored report yet: build the market's index now, if that is quick (a small
+        # platform); a large one waits for its first report rather than stall the opening
+        if Bid.objects.filter(price__isnull=False).count() > OPENING_INDEX_MAX_BIDS:
+            return None
         market = DatabaseBids().frame
         index = E.index_for(market, report_model())
         report = None
