@@ -138,3 +138,18 @@ def test_the_entity_tenders_a_failed_procedure_again_over_the_api_and_nobody_els
     assert created.json()["status"] == "draft"
     again = api(a.entity).post(url)
     assert again.status_code == 400 and "tender" in again.json()
+
+
+def test_times_on_the_report_and_the_award_notice_are_local_and_to_the_minute(client):
+    import re
+
+    a = reported()
+    a.publish()
+    with a.after_notice():
+        made = a.award(a.bids[0])
+    iso = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")
+    report = client.get(f"/evaluation/tender/{a.tender.pk}/report/").content.decode()
+    assert not iso.search(report.split('<section class="card"')[-1].split("Check this report")[0])
+    from trading.award.notices import readable_award
+    from trading.tenders.rules import when
+    assert readable_award(made.body)["awarded_at"] == when(made.awarded_at)

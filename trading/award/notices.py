@@ -15,6 +15,7 @@ from trading import sealing
 from trading.bids.opening.record import font
 from trading.evaluation.labels import label
 from trading.evaluation.models import Ground, Outcome, Verdict
+from trading.tenders.rules import when_iso
 
 from .models import PassOver
 
@@ -78,6 +79,7 @@ def verify(body, signature, public_key_hex):
 
 def readable_notice(body):
     lots = []
+    body = {**body, "published_at": when_iso(body["published_at"]), "closes_at": when_iso(body["closes_at"])}
     for part in body["lots"]:
         lots.append({**part, "outcome_label": label(Outcome, part["outcome"]),
                      "heading": (_("Lot %(number)s: %(title)s") % part["lot"]) if part["lot"] else "",
@@ -87,7 +89,7 @@ def readable_notice(body):
 
 
 def readable_award(body):
-    return {**body, "pass_over_label": label(PassOver, body["pass_over"]) if body["pass_over"] else "",
+    return {**body, "awarded_at": when_iso(body["awarded_at"]), "pass_over_label": label(PassOver, body["pass_over"]) if body["pass_over"] else "",
             "lot_heading": (_("Lot %(number)s: %(title)s") % body["lot"]) if body["lot"] else ""}
 
 

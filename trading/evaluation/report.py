@@ -15,6 +15,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from trading import sealing
 from trading.bids.opening.record import font
 from trading.tenders.models import EvaluationMethod
+from trading.tenders.rules import when_iso
 
 from . import scoring
 from .labels import AUTOMATIC, JUSTIFICATION_OUTCOMES, label
@@ -149,7 +150,8 @@ def _readable_bid(b):
             "reviews": [{**r, "verdict_label": label(Verdict, r["verdict"]),
                          "ground_label": label(Ground, r["ground"]) if r["ground"] else ""} for r in b["reviews"]],
             "justification": b["justification"] and {
-                **b["justification"],
+                **b["justification"], "asked_at": when_iso(b["justification"]["asked_at"]),
+                "answered_at": when_iso(b["justification"]["answered_at"]),
                 "outcome_label": str(JUSTIFICATION_OUTCOMES.get(b["justification"]["outcome"], ""))}}
 
 
@@ -177,7 +179,8 @@ def readable_report(body, names=None):
     return {**body, "lots": sections, "outcome_label": label(Outcome, body["outcome"]),
             "method_label": label(EvaluationMethod, body["tender"]["evaluation_method"]),
             "dissent": sorted(dissent.items()), "scoring": scored, "criteria": criteria,
-            "committee": [{**m, "name": names.get(m["seat"], "")} for m in body["committee"]]}
+            "committee": [{**m, "name": names.get(m["seat"], ""), "signed_at": when_iso(m["signed_at"])}
+                          for m in body["committee"]]}
 
 
 def render_pdf(body):

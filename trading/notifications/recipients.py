@@ -7,7 +7,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
-from django.utils.dateparse import parse_datetime
 
 from trading.accounts.roles import Role
 from trading.bids.models import Bid, BidStatus
@@ -30,11 +29,6 @@ def _tender(entry, key="tender"):
 def _facts(tender):
     return {"reference": tender.reference, "title": tender.title, "entity": tender.project.entity.name,
             "deadline": rules.when(tender.deadline) if tender.deadline else ""}
-
-
-def _when(iso):
-    moment = parse_datetime(iso) if isinstance(iso, str) else None
-    return rules.when(moment) if moment else ""
 
 
 def _amount(value):
@@ -112,7 +106,7 @@ def candidate_notice(entry):
     tender = _tender(entry)
     if tender is None:
         return []
-    params = {**_facts(tender), "closes": _when(entry.summary.get("closes_at"))}
+    params = {**_facts(tender), "closes": rules.when_iso(entry.summary.get("closes_at"))}
     return [(u, Kind.CANDIDATE_NOTICE, params, reverse("award:tender", args=[tender.pk]), tender)
             for u in members(_bidders(tender), Role.CONTRACTOR)]
 

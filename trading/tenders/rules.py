@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -265,6 +266,12 @@ def security_problems(policy, security, estimate):
 
 def when(moment):
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def when_iso(text):
+    """A time stored in a signed body (ISO 8601, UTC) as people read it: the platform's zone, to the minute."""
+    moment = parse_datetime(text) if isinstance(text, str) else None
+    return when(moment) if moment else (text or "")
 
 
 def date_order_problems(documents_from, documents_until, deadline, now):
