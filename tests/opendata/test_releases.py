@@ -189,3 +189,22 @@ def test_the_ocid_uses_the_configured_prefix(committed, settings):
     (release,) = releases(tender)
     assert release["ocid"] == f"ocds-213czf-{tender.pk}"
     assert release["id"].startswith(f"ocds-213czf-{tender.pk}-")
+
+
+def test_a_failed_publication_never_undoes_the_change_and_the_command_catches_up(committed, monkeypatch):
+    from django.core.management import call_command
+
+    from trading.opendata import services
+
+    def broken(tender):
+        raise RuntimeError("storage hiccup")
+
+    monkeypatch.setattr(services, "release_content", broken)
+    with committed():
+        tender = published_tender(title="Published while open data was down")
+    tender.refresh_from_db()
+    assert tender.status == "published" and not Release.objects.filter(tender=tender).exists()
+    monkeypatch.undo()
+    call_command("opendata_publish")
+    (release,) = releases(tender)
+    assert release["tender"]["title"] == "Published while open data was down"

@@ -6,13 +6,8 @@ on it; the opening's record and the status change that follows it carry the open
 commit (`robust`: a failure is logged, never the user's action undone) and `opendata_publish` catches anything
 missed.
 """
-import logging
-from functools import partial
-
 from django.db import transaction
 from django.db.models.signals import post_save
-
-log = logging.getLogger(__name__)
 
 
 def _tender_of(instance):
@@ -30,7 +25,10 @@ def _after_commit(sender, instance, **kwargs):
     tender_id = _tender_of(instance)
     if tender_id is None or kwargs.get("raw"):
         return
-    transaction.on_commit(partial(publish_tender, tender_id), robust=True)
+    def publish():  # a function, not a partial: Django names it (__qualname__) when it logs a failure
+        publish_tender(tender_id)
+
+    transaction.on_commit(publish, robust=True)
 
 
 def listened_models():
