@@ -7,6 +7,7 @@ key, to be checked offline like the award notice.
 """
 from django.core.exceptions import PermissionDenied
 from django.urls import path
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import permissions, serializers
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -173,7 +174,7 @@ def _get(request, name, default=None):
 def _oversee(request, pk):
     contract = selectors.contract(pk)
     if not selectors.may_oversee(request.user, contract):
-        raise PermissionDenied("Only the parties, supervisors and discipline staff read this.")
+        raise PermissionDenied(_("Only the parties, supervisors and discipline staff read this."))
     return contract
 
 
