@@ -38,3 +38,16 @@ def test_a_superseded_evaluation_report_no_longer_counts(market):
     _report(tender, rejected=[tender_bids(tender)[0]], superseded=True)
     frame = DatabaseBids(tender_ids=[tender.pk]).frame
     assert frame["disqualified"].sum() == 0
+
+
+def test_one_tender_names_its_bidders_as_the_whole_market_does(market):
+    from trading.accounts.models import Organisation
+
+    tender = market.tenders[0]
+    mine = {b.bidder_id for b in tender_bids(tender)}
+    other = Bid.objects.exclude(tender=tender).exclude(bidder_id__in=mine).first().bidder
+    namesake = Organisation.objects.get(pk=next(iter(mine)))
+    other.name = namesake.name      # two firms of the market share a name
+    other.save()
+    whole, one = DatabaseBids(), DatabaseBids(tender_ids=[tender.pk])
+    assert one.labels[namesake.pk] == whole.labels[namesake.pk] == f"{namesake.name} #{namesake.pk}"

@@ -76,12 +76,23 @@ def describe_error(exc: BidDataError, mapping: dict) -> str:
     return f"{where}{col}: {exc.reason}"
 
 
-def organisation_labels(organisations) -> dict:
+def organisation_labels(organisations, seen: Counter | None = None) -> dict:
     """Readable, unique bidder ids for the engine: the name, with the id when two
-    organisations share a name."""
+    organisations share a name (``seen``: name counts over the whole market, when
+    ``organisations`` are only some of it)."""
     orgs = list(organisations)
-    seen = Counter(o.name for o in orgs)
+    seen = seen or Counter(o.name for o in orgs)
     return {o.pk: o.name if seen[o.name] == 1 else f"{o.name} #{o.pk}" for o in orgs}
+
+
+def market_name_counts(names) -> Counter:
+    """How many organisations of the whole market (bidders of counted bids and their
+    buyers) carry each of ``names``: one tender's labels then match the stored index's."""
+    counted = Bid.objects.filter(price__isnull=False).exclude(status__in=_NOT_COUNTED)
+    ids = set(counted.filter(bidder__name__in=names).values_list("bidder_id", flat=True).distinct())
+    ids |= set(counted.filter(tender__project__entity__name__in=names)
+               .values_list("tender__project__entity_id", flat=True).distinct())
+    return Counter(Organisation.objects.filter(pk__in=ids).values_list("name", flat=True))
 
 
 class DatabaseBids:
@@ -102,7 +113,8 @@ class DatabaseBids:
         org_ids = {r[3] for r in rows} | {r[11] for r in rows}
         orgs = Organisation.objects.filter(pk__in=org_ids).only("id", "name", "bank_account", "phone", "email")
         self.orgs = {o.pk: o for o in orgs}
-        self.labels = organisation_labels(self.orgs.values())
+        seen = None if tender_ids is None else market_name_counts({o.name for o in self.orgs.values()})
+        self.labels = organisation_labels(self.orgs.values(), seen)
         self.organisation_of = {label: pk for pk, label in self.labels.items()}
         self.tender_of = {r[2]: r[1] for r in rows}
         self.frame = self._frame(rows)
