@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "trading.experts",
     "trading.evaluation",
     "trading.notifications",
+    "trading.supervision",
     "trading.award",
     "trading.contracts",
     "trading.opendata",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("credit/", include("trading.credit.urls")),
     path("deposits/", include("trading.deposits.urls")),
     path("notifications/", include("trading.notifications.urls")),
+    path("supervision/", include("trading.supervision.urls")),
     path("opendata/", include("trading.opendata.urls")),
     path("api/", include("trading.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -24,6 +24,7 @@ NAV = {
     "evaluation:desk": "evaluation.review",
     "experts:dashboard": "expert.declare",
     "award:results": "candidate.object",
+    "supervision:desk": "supervision.desk",
     "deposits:mine": "security.pay",
     "deposits:desk": "security.confirm",
 }
