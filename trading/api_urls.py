@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("trading.credit.api")),
     path("", include("trading.deposits.api")),
     path("", include("trading.opendata.api")),
+    path("", include("trading.publication.api")),
 ]

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "trading.award",
     "trading.contracts",
     "trading.opendata",
+    "trading.publication",
     "trading.deposits",
     "trading.complaints",
     "trading.collusion",

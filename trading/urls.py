@@ -24,6 +24,7 @@ urlpatterns = [
     path("notifications/", include("trading.notifications.urls")),
     path("supervision/", include("trading.supervision.urls")),
     path("opendata/", include("trading.opendata.urls")),
+    path("statistics/", include("trading.publication.urls")),
     path("api/", include("trading.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start script as a file of its own: no inline script under the CSP.

@@ -74,6 +74,8 @@ MATRIX = {
     "security.refund": {F},
     "security.forfeit": {E},
     "bank.manage": {A},
+    "smallproject.file": {E},
+    "integrity.feedback": {E},
 }
 
 # What each action is called in a refusal, so people read words, not codes.
@@ -139,6 +141,8 @@ ACTION_LABELS = {
     "security.refund": gettext_lazy("record the refund of bid security"),
     "security.forfeit": gettext_lazy("forfeit bid security on a statutory ground"),
     "bank.manage": gettext_lazy("register the banks that notify bid security payments"),
+    "smallproject.file": gettext_lazy("file projects under the tendering threshold"),
+    "integrity.feedback": gettext_lazy("answer your entity's integrity index in writing"),
 }
 
 
