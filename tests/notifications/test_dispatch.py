@@ -130,3 +130,18 @@ def test_an_opening_nobody_started_alarms_the_supervisors_with_no_page_open():
     alarms = Notification.objects.filter(kind="alarm", tender=late.tender)
     assert {n.user for n in alarms} >= set(late.supervisors)
     assert all(n.user.role == "supervisor" for n in alarms)
+
+
+def test_a_swapped_sealed_bid_reaches_the_supervisors_inbox_as_what_it_is():
+    from trading.bids.models import Bid
+    from trading.notifications import messages
+
+    from tests.opening.builders import ceremony, planted_bid, run_to, sha
+
+    c = ceremony(n_bids=4)
+    planted = planted_bid(c)
+    Bid.objects.filter(pk=c.bids[1].pk).update(sealed_content=planted, content_digest=sha(planted))
+    run_to(c, "closed")
+    dispatch(clock.now())
+    [alarm] = Notification.objects.filter(user=c.supervisors[0], kind="integrity")
+    assert c.bids[1].bidder.name in messages.body(alarm) and "minutes" not in messages.body(alarm)

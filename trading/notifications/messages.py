@@ -33,6 +33,9 @@ TEXTS = {
     Kind.ALARM: (gettext_lazy("ALARM at the opening of %(reference)s"),
                  gettext_lazy("A step of the opening of tender %(reference)s is %(minutes)s minutes over its time "
                               "limit.")),
+    Kind.INTEGRITY: (gettext_lazy("ALARM at the opening of %(reference)s: a sealed bid does not match its receipt"),
+                     gettext_lazy("The sealed bid of %(bidder)s on tender %(reference)s was set aside before "
+                                  "decryption: %(reason)s")),
 }
 
 

@@ -17,6 +17,7 @@ class Kind(models.TextChoices):
     COMPLAINT_DECIDED = "complaint_decided", _("Complaint decided")
     CHECKPOINT = "checkpoint", _("Checkpoint yellow or red")
     ALARM = "alarm", _("Opening alarm")
+    INTEGRITY = "integrity", _("Sealed bid set aside at the opening")
 
 
 class EmailState(models.TextChoices):

@@ -148,8 +148,12 @@ def alarm(entry):
     tender = _tender(entry)
     if tender is None:
         return []
+    url = reverse("realtime:supervise", args=[tender.pk])
+    if entry.summary.get("cause") == "sealed_bid_mismatch":
+        params = {**_facts(tender), "bidder": entry.summary.get("bidder", ""), "reason": entry.summary.get("reason", "")}
+        return [(u, Kind.INTEGRITY, params, url, tender) for u in _supervisors()]
     params = {**_facts(tender), "minutes": round(float(entry.summary.get("overdue_seconds") or 0) / 60)}
-    return [(u, Kind.ALARM, params, reverse("realtime:supervise", args=[tender.pk]), tender) for u in _supervisors()]
+    return [(u, Kind.ALARM, params, url, tender) for u in _supervisors()]
 
 
 RULES = {
