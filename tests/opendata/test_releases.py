@@ -208,3 +208,23 @@ def test_a_failed_publication_never_undoes_the_change_and_the_command_catches_up
     call_command("opendata_publish")
     (release,) = releases(tender)
     assert release["tender"]["title"] == "Published while open data was down"
+
+
+def test_a_revoked_award_is_cancelled_and_the_next_candidate_is_proposed(committed):
+    from trading.award import services as award_services
+
+    with committed():
+        a = reported()
+        a.publish()
+        with a.after_notice():
+            award = a.award(a.bids[0])
+    with committed():
+        with a.after_notice():
+            award_services.revoke_award(a.call(a.entity), award.pk, "declined", "The winner declined in writing.")
+    latest = releases(a.tender)[-1]
+    by_status = {row["status"]: row for row in latest["awards"]}
+    assert by_status["cancelled"]["id"] == f"award-{award.pk}"
+    # The second-ranked candidate (995500.00) is now the proposed one.
+    assert by_status["pending"]["value"]["amount"] == 995500.0
+    assert by_status["pending"]["relatedBid"] == f"bid-{a.bids[2].pk}"
+    assert latest["tender"]["status"] == "active"

@@ -184,15 +184,19 @@ def bids_section(tender, opened_bids, verdicts_public):
 
 
 def pending_awards(tender, parties, opened_bids):
-    """While the candidate notice runs: the first candidate of each lot, proposed but not yet in force."""
+    """While the candidate notice runs (and until each lot is awarded): the first candidate of each lot not passed
+    over, proposed but not yet in force."""
     notice = CandidateNotice.objects.filter(tender=tender, withdrawn_at__isnull=True).first()
     if notice is None or tender.status != TenderStatus.CANDIDATES:
         return []
     bids = {bid.pk: bid for bid in opened_bids}
     awarded_lots = set(Award.objects.filter(tender=tender, revoked_at__isnull=True).values_list("lot_id", flat=True))
+    # A candidate whose award was revoked (declined, failed to sign, disqualified) is passed over: the next one is.
+    passed_over = set(Award.objects.filter(tender=tender, revoked_at__isnull=False).values_list("bid_id", flat=True))
     rows = []
     for part in notice.body.get("lots", []):
-        first = next((c for c in part.get("candidates", []) if c.get("rank") == 1), None)
+        ranked = sorted(part.get("candidates", []), key=lambda c: c.get("rank") or 0)
+        first = next((c for c in ranked if c.get("bid_id") not in passed_over), None)
         bid = bids.get(first and first.get("bid_id"))
         if bid is None or bid.lot_id in awarded_lots:
             continue
