@@ -54,3 +54,27 @@ def test_a_bidder_confirms_and_objects_the_supervisor_sees_it_live_and_the_host_
         for page in (supervisor_page, bidder_page):
             expect(page.locator("#objections .answered")).to_contain_text("Corrected.", timeout=15000)
         browser.close()
+
+
+def test_the_supervisor_sees_a_sealed_bid_set_aside_among_the_alarms(chromium_path):
+    from trading.bids.models import Bid
+
+    from tests.opening.builders import planted_bid, sha
+
+    c = ceremony(n_bids=4, is_public=False)
+    planted = planted_bid(c)
+    Bid.objects.filter(pk=c.bids[1].pk).update(sealed_content=planted, content_digest=sha(planted))
+    run_to(c, "confirming")
+    supervisor = c.supervisors[0]
+    cookie = session_cookie(supervisor)
+    with daphne() as port, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path, args=ARGS)
+        base = f"http://127.0.0.1:{port}"
+        context = browser.new_context()
+        context.add_cookies([{"name": "sessionid", "value": cookie, "url": base}])
+        page = context.new_page()
+        page.goto(f"{base}/opening/{c.tender.pk}/supervise/")
+        expect(page.locator("#connection")).to_have_class("badge green", timeout=30000)
+        expect(page.locator("#alarms")).to_contain_text(c.bids[1].bidder.name, timeout=15000)
+        expect(page.locator("#alarms")).to_contain_text("receipt", timeout=15000)
+        browser.close()

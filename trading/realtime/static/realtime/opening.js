@@ -134,6 +134,10 @@
       case "alarm":
         if ($("alarms")) $("alarms").appendChild(el("li", time(ev.at) + " " + L.alarm + " — " + (STATES[p.step] || p.step) + " (+" + p.overdue_seconds + " s)", "alarm"));
         break;
+      case "integrity_alarm":
+        if ($("alarms")) $("alarms").appendChild(el("li", time(ev.at) + " " + L.integrity_alarm + " — " + p.bidder +
+          ": " + (p.reasons || []).join("; "), "alarm"));
+        break;
       case "opening_closed": state.state = "closed"; $("record-link").hidden = false; break;
       case "opening_failed": state.state = "failed"; $("record-link").hidden = false; notice(p.reason); break;
     }
