@@ -28,7 +28,7 @@ NAV = {
     "deposits:mine": "security.pay",
     "deposits:desk": "security.confirm",
 }
-PUBLIC_NAV = {"tenders:list", "bids:verify_receipt", "complaints:decisions", "credit:index"}
+PUBLIC_NAV = {"tenders:list", "bids:verify_receipt", "complaints:decisions", "credit:index", "publication:statistics"}
 # Every signed-in user has an inbox.
 SIGNED_IN_NAV = {"notifications:inbox"}
 # The profile's administration links, and the action both pages authorize with.
