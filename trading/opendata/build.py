@@ -139,9 +139,11 @@ def tender_section(tender, parties, opened_bids):
         "submissionMethod": ["electronicSubmission"],
         "procuringEntity": parties.add(tender.project.agency or tender.project.entity, "procuringEntity"),
         "tenderPeriod": {"startDate": when(tender.published_at), "endDate": when(tender.deadline)},
+        # The files themselves go to registered firms while on offer (and who fetched them is secret until the
+        # opening), so each document points at the public tender page, which says how to obtain them.
         "documents": [{
             "id": f"doc-{document.pk}", "documentType": "biddingDocuments",
-            "title": f"{document.title} (v{document.version})", "format": "application/octet-stream",
+            "title": f"{document.title} (v{document.version})",
             "url": site_url(reverse("tenders:detail", args=[tender.pk])),
             "datePublished": when(document.uploaded_at),
         } for document in tender.documents.order_by("uploaded_at", "id")],
