@@ -450,7 +450,7 @@ def _scored(entity_id, name, figures, counts, feedback):
     band = next((b for floor, b in BANDS if total >= floor), "none")
     return {"entity": entity_id, "name": name, "tenders": figures["tenders"],
             "bidding_over": figures["bidding_over"], "single_bid": figures["single_bid"],
-            "single_bid_percent": single, **counts, "points": total, "points_by": points, "band": band,
+            "single_bid_percent": single, **counts, "points": total, "points_by": points, "band": band, "css": "green" if band == "none" else band,
             "band_label": str(BAND_LABELS[band]), "feedback": feedback}
 
 
