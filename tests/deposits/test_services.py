@@ -12,6 +12,7 @@ from tests.tenders.builders import draft_tender, project
 from trading.accounts.caller import Caller
 from trading.audit.models import AuditEntry
 from trading.award import services as award_services
+from trading.bids.models import Bid, BidStatus
 from trading.credit.models import CreditEntry
 from trading.deposits import selectors, services
 from trading.deposits.models import BankNotification, SecurityPayment
@@ -274,3 +275,16 @@ def test_once_a_contract_is_concluded_the_refund_period_runs_from_it(finance):
     with clock.frozen_at(signed_at + dt.timedelta(days=5, minutes=1)):
         refresh_checkpoints(a.tender)
         assert Checkpoint.objects.get(tender=a.tender, code="security_refund").state == "red"
+
+
+def test_the_security_of_a_bid_set_aside_at_the_opening_is_refunded_without_waiting_for_the_award(finance):
+    a = secured_reported()
+    victim = a.bids[1]
+    Bid.objects.filter(pk=victim.pk).update(status=BidStatus.INVALID)  # as the opening's receipt check leaves it
+    payment = SecurityPayment.objects.get(tender=a.tender, bidder=victim.bidder)
+    services.refund(Caller(user=finance), payment.pk, refund_reference="RF-set-aside")
+    payment.refresh_from_db()
+    assert payment.status == "refunded"
+    other = SecurityPayment.objects.get(tender=a.tender, bidder=a.bids[0].bidder)
+    with pytest.raises(ValidationError):
+        services.refund(Caller(user=finance), other.pk, refund_reference="RF-standing")

@@ -275,9 +275,14 @@ def receive_bank_notification(caller, raw, signature):
 
 # --- refund and forfeiture -----------------------------------------------------------------------------------
 
+# Bids still in the competition (or, revoked at the opening, awaiting the entity's decision on forfeiture). A bid
+# set aside for a reason not the bidder's (its lot failed, a tampered ciphertext, lapsed after a change of
+# conditions) frees its security at once.
+STANDING = (BidStatus.ACTIVE, BidStatus.OPENED, BidStatus.REVOKED)
+
+
 def _standing_bid(payment):
-    return Bid.objects.filter(tender=payment.tender_id, bidder=payment.bidder_id).exclude(
-        status__in=[BidStatus.REPLACED, BidStatus.WITHDRAWN]).exists()
+    return Bid.objects.filter(tender=payment.tender_id, bidder=payment.bidder_id, status__in=STANDING).exists()
 
 
 REFUNDABLE = (TenderStatus.AWARDED, TenderStatus.COMPLETE, TenderStatus.FAILED, TenderStatus.CANCELLED)
