@@ -251,3 +251,19 @@ def test_a_suspension_blocks_the_contract_until_it_is_lifted():
     assert f"complaint no. {made.pk}" in errors["tender"][0]
     services.release_procedure(call(sup), made.pk)
     assert c.conclude().award == c.award
+
+
+def test_no_remedy_undoes_an_award_whose_contract_is_concluded():
+    from tests.contracts.builders import awarded as contracted_soon
+
+    c = contracted_soon()
+    c.conclude()
+    made = services.file_complaint(call(c.bidders[1]), c.tender.pk, "award", "The award ignored our lower bid.",
+                                   clock.now() - dt.timedelta(hours=1))
+    sup = supervisor()
+    services.accept_complaint(call(sup), made.pk)
+    for remedy in ("cancel_award", "re_tender"):
+        errors = errors_of(lambda: services.decide_complaint(call(sup), made.pk, "upheld", "Wrong.", remedy))
+        assert "contract is concluded" in errors["remedy"][0]
+    assert not Award.objects.get(pk=c.award.pk).revoked
+    services.decide_complaint(call(sup), made.pk, "upheld", "Wrong; the entity must act on the contract.", "finding")

@@ -410,8 +410,13 @@ def _remedy_problem(tender, remedy):
             "status": tender.get_status_display().lower()}
     if remedy == Remedy.RE_EVALUATION and not Report.objects.filter(tender=tender, superseded_at__isnull=True).exists():
         return _("There is no signed evaluation report to evaluate again.")
-    if remedy == Remedy.CANCEL_AWARD and not Award.objects.filter(tender=tender, revoked_at__isnull=True).exists():
+    live = Award.objects.filter(tender=tender, revoked_at__isnull=True)
+    if remedy == Remedy.CANCEL_AWARD and not live.exists():
         return _("The tender has no award to cancel.")
+    # A concluded contract is the contracts room's to end; a remedy here would leave it on a revoked award.
+    if hasattr(Award, "contract") and live.filter(contract__isnull=False).exists():
+        return _("A contract is concluded on this award: the remedy cannot undo it here; record the finding and "
+                 "order the entity to act on the contract.")
     return None
 
 
