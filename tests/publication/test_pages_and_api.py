@@ -205,3 +205,15 @@ def test_small_filings_of_other_entities_do_not_make_a_splitting_lead():
     small(two, "Hall walls", "works", "2100000.00", "direct", 5)
     from trading.publication.selectors import splitting_flags
     assert splitting_flags() == []
+
+
+def test_the_demo_register_has_a_splitting_lead_and_history_gives_the_figures_substance():
+    from fixtures import demo
+    from trading.publication.selectors import Filters, splitting_flags, statistics
+
+    demo.load(seed=5, contractors=30, tenders=60, live=False)
+    flags = splitting_flags()
+    assert len(flags) == 1 and flags[0]["total"] == Decimal("4130000.00")  # 1,980,000 + 2,150,000
+    total = statistics(Filters())["total"]
+    assert (total["tenders"], total["history_tenders"], total["small_projects"]) == (60, 60, 5)
+    assert total["savings"] > 0 and total["entry_rate_count"] == 92.3  # 60 / 65
