@@ -225,6 +225,11 @@ def awards_section(tender, parties, opened_bids):
                                     "url": site_url(reverse("award:award_notice_pdf", args=[award.pk])),
                                     "datePublished": when(award.awarded_at)}],
                      **related_lots(award.lot)})
+    if not rows and tender.imported:  # imported history has its winning bids but no award rows
+        rows = [{"id": f"award-bid-{bid.pk}", "status": "active", "title": tender.title,
+                 "date": when(tender.opened_at or tender.deadline), "value": value(bid.price),
+                 "suppliers": [parties.add(bid.bidder, "supplier")], "relatedBid": f"bid-{bid.pk}",
+                 **related_lots(bid.lot)} for bid in opened_bids if bid.is_winner]
     return pending_awards(tender, parties, opened_bids) + rows
 
 

@@ -47,7 +47,7 @@ def _unchanged(tender_id):
     if tender is None:
         return True
     last = Release.objects.filter(tender=tender).order_by("-seq").values_list("digest", flat=True).first()
-    return last == digest(release_content(tender))
+    return last is not None and last == digest(release_content(tender))
 
 
 def publish_tender(tender_id):
