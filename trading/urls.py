@@ -18,6 +18,7 @@ urlpatterns = [
     path("experts/", include("trading.experts.urls")),
     path("evaluation/", include("trading.evaluation.urls")),
     path("award/", include("trading.award.urls")),
+    path("contracts/", include("trading.contracts.urls")),
     path("complaints/", include("trading.complaints.urls")),
     path("credit/", include("trading.credit.urls")),
     path("deposits/", include("trading.deposits.urls")),
