@@ -28,10 +28,8 @@ def seed(args):
     import django
 
     django.setup()
-    from rest_framework.authtoken.models import Token
-
     from tests.bids.builders import give_holder_key
-    from tests.factories import make_organisation, make_user
+    from tests.factories import api_token, make_organisation, make_user
     from tests.tenders.builders import published_tender
     from trading.accounts.models import User
 
@@ -45,9 +43,9 @@ def seed(args):
         users.append(User(username=f"rush-{tender.pk}-{n}", role="contractor", organisation=organisation))
     User.objects.bulk_create(users)  # no password: they only use API tokens
     users = User.objects.filter(username__startswith=f"rush-{tender.pk}-")
-    tokens = Token.objects.bulk_create([Token(user=u, key=Token.generate_key()) for u in users])
+    tokens = [api_token(u) for u in users]
     Path(args.file).write_text(json.dumps({"tender": tender.pk, "deadline": tender.deadline.isoformat(),
-                                           "tokens": [t.key for t in tokens]}))
+                                           "tokens": tokens}))
     print(f"tender {tender.pk} closes at {tender.deadline.isoformat()}; {len(tokens)} contractors")
 
 

@@ -234,7 +234,14 @@ async def produce(mode, port, tender_id, token, first_seq, count, interval):
                 await ws.send(f"bcast {first_seq + i}")
                 await asyncio.sleep(interval)
         return
-    url = f"ws://127.0.0.1:{port}/ws/opening/{tender_id}/?token={token}"
+    # API tokens never go in the URL: the producer trades its token for a one-connection ticket.
+    import urllib.request
+
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/api/ws-ticket/", data=b"", method="POST",
+                                     headers={"Authorization": f"Token {token}"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        ticket = json.loads(response.read())["ticket"]
+    url = f"ws://127.0.0.1:{port}/ws/opening/{tender_id}/?ticket={ticket}"
     async with connect(url, origin=f"http://127.0.0.1:{port}", ping_interval=None, max_queue=None) as ws:
         for i in range(count):
             if mode == "prod":

@@ -37,3 +37,10 @@ def make_user(role, organisation=None, password=PASSWORD, **fields):
         organisation = make_organisation(_ORG_KIND[role])
     return User.objects.create_user(username=fields.pop("username", f"{role.value}{n}"), password=password,
                                     role=role, organisation=organisation, **fields)
+
+
+def api_token(user):
+    """A fresh API token (django-rest-knox: only its digest is stored) for `Authorization: Token <token>`."""
+    from knox.models import AuthToken
+
+    return AuthToken.objects.create(user=user)[1]

@@ -1,9 +1,13 @@
 """One router for the REST API; each app registers its viewsets in its api.py."""
 from django.urls import include, path
-from rest_framework.authtoken.views import obtain_auth_token
+
+from trading.accounts import api as accounts_api
 
 urlpatterns = [
-    path("token/", obtain_auth_token, name="api-token"),
+    path("token/", accounts_api.ObtainToken.as_view(), name="api-token"),
+    path("token/revoke/", accounts_api.RevokeToken.as_view(), name="api-token-revoke"),
+    path("token/revoke-all/", accounts_api.RevokeAllTokens.as_view(), name="api-token-revoke-all"),
+    path("ws-ticket/", accounts_api.WebsocketTicket.as_view(), name="api-ws-ticket"),
     path("", include("trading.tenders.api")),
     path("", include("trading.bids.api")),
     path("", include("trading.experts.api")),

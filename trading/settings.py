@@ -4,6 +4,7 @@ Everything comes from environment variables; with nothing set, the embedded
 default runs: SQLite (WAL) and the in-memory channel layer.
 """
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -18,8 +19,42 @@ def env_bool(name, default=False):
     return os.environ.get(name, str(default)).lower() in {"1", "true", "yes", "on"}
 
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "sunlight-embedded-default-not-for-production")
 DEBUG = env_bool("DEBUG", False)
+# The key that was once the public default: signing sessions, CSRF tokens and password-reset links with a
+# key anyone can read in the source lets anyone forge them. Refused outright, in every mode.
+PUBLIC_DEFAULT_SECRET_KEYS = {"sunlight-embedded-default-not-for-production"}
+VAR_DIR.chmod(0o700)  # the embedded database, keys and media: readable by the service user only
+
+
+def secret_key():
+    """SECRET_KEY from the environment, or (embedded mode) one generated once into the var folder, mode 600."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    key = os.environ.get("SECRET_KEY", "")
+    if key:
+        if key in PUBLIC_DEFAULT_SECRET_KEYS or (not DEBUG and (len(key) < 32 or len(set(key)) < 5)):
+            raise ImproperlyConfigured(
+                "SECRET_KEY is the public default or too weak (under 32 characters): set 50 random characters, "
+                "e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(50))'.")
+        return key
+    path = VAR_DIR / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    import secrets
+
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another worker wrote it first
+        return path.read_text().strip()
+    key = secrets.token_urlsafe(50)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+SECRET_KEY = secret_key()
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -33,7 +68,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -66,9 +101,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "trading.middleware.HostileInputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "trading.middleware.OutageMiddleware",
+    "trading.middleware.OutOfRangeMiddleware",
+    "trading.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "trading.urls"
@@ -166,18 +204,38 @@ WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_ROOT.mkdir(parents=True, exist_ok=True)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploads over 2.5 MB go to a temporary file as they arrive, never whole into memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2621440
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+# Production behind HTTPS: SUNLIGHT_HTTPS=1 marks the cookies Secure, redirects plain HTTP and sends HSTS
+# (a year, subdomains, preload), trusting the proxy's X-Forwarded-Proto. Each can be set on its own too.
+HTTPS = env_bool("SUNLIGHT_HTTPS", False)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", HTTPS)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", HTTPS)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000" if HTTPS else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", HTTPS)
+if env_bool("SECURE_PROXY_SSL_HEADER", HTTPS):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Scripts only from our own static files: no inline script, no inline handlers, no eval; no inline style.
+CONTENT_SECURITY_POLICY = os.environ.get("CONTENT_SECURITY_POLICY", "; ".join([
+    "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
+    "connect-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "form-action 'self'",
+]))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "trading.accounts.tokens.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -216,12 +274,27 @@ SUNLIGHT = {
     "OCDS_PUBLISHER": os.environ.get("SUNLIGHT_OCDS_PUBLISHER", "Sunlight public resource trading platform"),
     "LOGIN_FAILURE_LIMIT": int(os.environ.get("SUNLIGHT_LOGIN_FAILURE_LIMIT", "5")),
     "LOGIN_LOCKOUT_MINUTES": int(os.environ.get("SUNLIGHT_LOGIN_LOCKOUT_MINUTES", "15")),
+    # Failures for one account from all addresses, and from one address over all accounts, in the same window.
+    "LOGIN_ACCOUNT_FAILURE_LIMIT": int(os.environ.get("SUNLIGHT_LOGIN_ACCOUNT_FAILURE_LIMIT", "20")),
+    "LOGIN_ADDRESS_FAILURE_LIMIT": int(os.environ.get("SUNLIGHT_LOGIN_ADDRESS_FAILURE_LIMIT", "30")),
+    # Request bodies: anonymous visitors only log in and register; users upload documents and bids.
+    "MAX_ANONYMOUS_REQUEST_BYTES": int(os.environ.get("SUNLIGHT_MAX_ANONYMOUS_REQUEST_BYTES", str(1024 * 1024))),
+    "MAX_REQUEST_BYTES": int(os.environ.get("SUNLIGHT_MAX_REQUEST_BYTES", str(30 * 1024 * 1024))),
+    # API tokens expire; websocket tickets are good for one connection within seconds.
+    "API_TOKEN_HOURS": int(os.environ.get("SUNLIGHT_API_TOKEN_HOURS", "10")),
+    "WS_TICKET_SECONDS": int(os.environ.get("SUNLIGHT_WS_TICKET_SECONDS", "60")),
+}
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=SUNLIGHT["API_TOKEN_HOURS"]),
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_LIMIT_PER_USER": 20,
 }
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"quiet_refusals": {"()": "trading.middleware.QuietRefusals"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["quiet_refusals"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 

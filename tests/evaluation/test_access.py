@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
+from tests.factories import api_token
 
 from trading.accounts.caller import Caller
 from trading.evaluation import services
@@ -51,7 +51,7 @@ def client_for(world, role, api=False):
         return client
     user = world["people"][role]
     if api:
-        client.defaults["HTTP_AUTHORIZATION"] = f"Token {Token.objects.get_or_create(user=user)[0].key}"
+        client.defaults["HTTP_AUTHORIZATION"] = f"Token {api_token(user)}"
     else:
         client.force_login(user)
     return client
@@ -124,7 +124,7 @@ def test_an_expert_sees_the_bids_only_after_the_opening_record():
     response = client.get(reverse("evaluation:workspace", args=[early.tender.pk]))
     assert response.status_code == 403 and "980,000.00" not in text(response)
     assert "980,000.00" not in text(client.get(reverse("evaluation:desk")))
-    api = Client(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=early.members[0]).key}")
+    api = Client(HTTP_AUTHORIZATION=f"Token {api_token(early.members[0])}")
     assert api.get(f"/api/evaluation/tenders/{early.tender.pk}/bids/").status_code == 403
 
 

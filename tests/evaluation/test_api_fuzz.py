@@ -6,7 +6,7 @@ from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
-from rest_framework.authtoken.models import Token
+from tests.factories import api_token
 
 from trading.evaluation import services
 
@@ -43,7 +43,7 @@ def world():
 @pytest.mark.timeout(300)
 def test_no_server_error_as_member_bidder_or_entity(evaluation_api):
     people, ids = world()
-    headers = [{"Authorization": f"Token {Token.objects.get_or_create(user=user)[0].key}"} for user in people]
+    headers = [{"Authorization": f"Token {api_token(user)}"} for user in people]
     operations = [result.ok() for result in evaluation_api.get_all_operations()]
     assert len(operations) == 10
     failures = []

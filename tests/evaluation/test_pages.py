@@ -5,7 +5,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
+from tests.factories import api_token
 
 from trading.evaluation import services
 from trading.evaluation.models import Justification, Report, Review, Sheet
@@ -29,7 +29,7 @@ def browser(user, language=None):
 
 
 def api(user):
-    return Client(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    return Client(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
 
 
 def form_data(e, scores=None, **override):

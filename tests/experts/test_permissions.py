@@ -3,7 +3,7 @@ who sits on it before the candidate notice: not bidders, the entity's other staf
 import pytest
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
+from tests.factories import api_token
 
 from tests.factories import make_user
 from trading.bids.models import Bid
@@ -50,7 +50,7 @@ def client_as(user):
 def api_as(user):
     client = Client()
     if user is not None:
-        client.defaults["HTTP_AUTHORIZATION"] = f"Token {Token.objects.get_or_create(user=user)[0].key}"
+        client.defaults["HTTP_AUTHORIZATION"] = f"Token {api_token(user)}"
     return client
 
 

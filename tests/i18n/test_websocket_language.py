@@ -6,7 +6,7 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 
 from tests.opening.builders import ceremony
-from tests.realtime.helpers import ORIGIN, application, command, frame, token_for, until
+from tests.realtime.helpers import ORIGIN, application, command, frame, ticket_for, until
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
@@ -17,8 +17,8 @@ def c(transactional_db):
 
 
 async def connect(tender_id, user, *headers):
-    token = await database_sync_to_async(token_for)(user)
-    communicator = WebsocketCommunicator(application(), f"/ws/opening/{tender_id}/?token={token}",
+    ticket = await database_sync_to_async(ticket_for)(user)
+    communicator = WebsocketCommunicator(application(), f"/ws/opening/{tender_id}/?ticket={ticket}",
                                          headers=[ORIGIN, *headers])
     connected, _ = await communicator.connect()
     assert connected

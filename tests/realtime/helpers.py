@@ -1,15 +1,21 @@
-"""Websocket test helpers: connect as a user (API token in the query string), read frames by type."""
+"""Websocket test helpers: connect as a user (a one-connection ticket in the query string), read frames by type."""
 import json
 
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
-from rest_framework.authtoken.models import Token
+from tests.factories import api_token
 
 ORIGIN = (b"origin", b"http://testserver")
 
 
 def token_for(user):
-    return Token.objects.get_or_create(user=user)[0].key
+    return api_token(user)
+
+
+def ticket_for(user):
+    from trading.accounts.tokens import issue_ticket
+
+    return issue_ticket(user)
 
 
 def application():
@@ -21,7 +27,7 @@ def application():
 async def connect(tender_id, user=None, after=None, app=None):
     query = []
     if user is not None:
-        query.append(f"token={await database_sync_to_async(token_for)(user)}")
+        query.append(f"ticket={await database_sync_to_async(ticket_for)(user)}")
     if after is not None:
         query.append(f"after={after}")
     path = f"/ws/opening/{tender_id}/" + (f"?{'&'.join(query)}" if query else "")

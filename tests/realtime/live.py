@@ -81,9 +81,23 @@ def daphne(redis_url=None, heartbeat=5, poll=1):
         print(f"--- daphne :{port} log ---\n" + log_path.read_text(errors="replace")[-4000:])
 
 
-def ws_url(port, tender_id, token=None, after=None):
-    query = "&".join(part for part in (token and f"token={token}", after is not None and f"after={after}") if part)
+def ws_ticket(port, token):
+    """A one-connection websocket ticket for the API token's user (API tokens never go in the URL)."""
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/api/ws-ticket/", data=b"", method="POST",
+                                     headers={"Authorization": f"Token {token}"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())["ticket"]
+
+
+def ws_url(port, tender_id, ticket=None, after=None):
+    query = "&".join(part for part in (ticket and f"ticket={ticket}", after is not None and f"after={after}") if part)
     return f"ws://127.0.0.1:{port}/ws/opening/{tender_id}/" + (f"?{query}" if query else "")
+
+
+async def ticket_url(port, tender_id, token=None, after=None):
+    """The websocket URL, with a fresh ticket when the client has an API token (each connection needs one)."""
+    ticket = await asyncio.to_thread(ws_ticket, port, token) if token else None
+    return ws_url(port, tender_id, ticket, after)
 
 
 class Watcher:
@@ -106,7 +120,7 @@ class Watcher:
     async def run(self):
         while not self.done.is_set():
             try:
-                async with ws_connect(ws_url(self.port, self.tender_id, self.token, self.last),
+                async with ws_connect(await ticket_url(self.port, self.tender_id, self.token, self.last),
                                       origin=f"http://127.0.0.1:{self.port}", open_timeout=30,
                                       ping_interval=None) as socket:
                     self.socket = socket
@@ -143,12 +157,13 @@ class Actor:
     """A participant sending commands over its own socket and waiting for each result."""
 
     def __init__(self, port, tender_id, token):
-        self.url = ws_url(port, tender_id, token)
+        self.port, self.tender_id, self.token = port, tender_id, token
         self.origin = f"http://127.0.0.1:{port}"
         self.socket = None
 
     async def __aenter__(self):
-        self.socket = await ws_connect(self.url, origin=self.origin, open_timeout=30, ping_interval=None)
+        url = await ticket_url(self.port, self.tender_id, self.token)
+        self.socket = await ws_connect(url, origin=self.origin, open_timeout=30, ping_interval=None)
         return self
 
     async def __aexit__(self, *exc):

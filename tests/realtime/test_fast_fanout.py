@@ -14,7 +14,7 @@ from django.urls import path
 from websockets.frames import Frame, Opcode
 from websockets.streams import StreamReader
 
-from trading.realtime.auth import SessionOrTokenAuthMiddleware
+from trading.realtime.auth import SessionOrTicketAuthMiddleware
 from trading.realtime.consumers import OpeningConsumer
 from trading.realtime.frames import FRAME_WRITER
 
@@ -58,7 +58,7 @@ def websocket_payload(data):
 
 
 def served_with(writer):
-    inner = SessionOrTokenAuthMiddleware(URLRouter([path("ws/opening/<int:tender_id>/", OpeningConsumer.as_asgi())]))
+    inner = SessionOrTicketAuthMiddleware(URLRouter([path("ws/opening/<int:tender_id>/", OpeningConsumer.as_asgi())]))
 
     async def app(scope, receive, send):
         return await inner({**scope, "extensions": {FRAME_WRITER: writer}}, receive, send)

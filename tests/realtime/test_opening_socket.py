@@ -10,13 +10,13 @@ from django.urls import path
 
 from trading.bids.opening import services
 from trading.bids.opening.models import OpeningEvent
-from trading.realtime.auth import SessionOrTokenAuthMiddleware
+from trading.realtime.auth import SessionOrTicketAuthMiddleware
 from trading.realtime.consumers import OpeningConsumer
 
 from tests.bids.builders import HOLDER_PASSPHRASE
 from tests.factories import make_user
 from tests.opening.builders import ceremony, run_to
-from tests.realtime.helpers import ORIGIN, command, connect, frame, quiet, token_for, until
+from tests.realtime.helpers import ORIGIN, command, connect, frame, quiet, ticket_for, until
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
@@ -64,8 +64,8 @@ async def test_an_unknown_tender_or_a_draft_is_refused_with_4404(c):
 async def test_an_unlisted_origin_is_refused_before_the_handshake(c):
     from tests.realtime.helpers import application
 
-    token = await database_sync_to_async(token_for)(c.host)
-    communicator = WebsocketCommunicator(application(), f"/ws/opening/{c.tender.pk}/?token={token}",
+    ticket = await database_sync_to_async(ticket_for)(c.host)
+    communicator = WebsocketCommunicator(application(), f"/ws/opening/{c.tender.pk}/?ticket={ticket}",
                                          headers=[(b"origin", b"http://evil.example")])
     connected, _ = await communicator.connect()
     assert not connected
@@ -250,7 +250,7 @@ class StuckClientConsumer(OpeningConsumer):
 
 
 async def test_a_client_that_cannot_keep_up_is_dropped_and_the_others_carry_on(c):
-    stuck_app = SessionOrTokenAuthMiddleware(URLRouter([
+    stuck_app = SessionOrTicketAuthMiddleware(URLRouter([
         path("ws/opening/<int:tender_id>/", StuckClientConsumer.as_asgi())]))
     stuck = await connect(c.tender.pk, c.supervisors[0], app=stuck_app)
     healthy = await connect(c.tender.pk, c.host)

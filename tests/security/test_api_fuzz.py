@@ -7,7 +7,7 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
-from rest_framework.authtoken.models import Token
+from tests.factories import api_token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
@@ -47,7 +47,7 @@ def fuzz(schema, headers, examples):
 
 @pytest.mark.timeout(300)
 def test_no_server_error_and_no_schema_violation(api_schema, contractor):
-    token = Token.objects.get_or_create(user=contractor)[0].key
+    token = api_token(contractor)
     failures = fuzz(api_schema, {"Authorization": f"Token {token}"}, examples=15)
     failures += fuzz(api_schema, {}, examples=4)  # and anonymously
     assert not failures, "\n\n".join(failures)

@@ -69,7 +69,8 @@ def test_repeated_failed_logins_lock_that_username_from_that_address(settings, c
     assert SESSION_KEY not in client.session
     assert "Too many failed logins" in response.content.decode() and "15 minutes" in response.content.decode()
     # The API token endpoint and a differently written username are locked too.
-    assert Client().post("/api/token/", {"username": contractor.username, "password": PASSWORD}).status_code == 400
+    locked = Client().post("/api/token/", {"username": contractor.username, "password": PASSWORD})
+    assert locked.status_code == 429 and "Too many failed logins" in locked.json()["non_field_errors"][0]
     assert SESSION_KEY not in client.session
     assert "Too many failed logins" in login_form(Client(), contractor.username.upper(), PASSWORD).content.decode()
     # The same user from another address is not locked out: a guesser cannot lock the owner out.
@@ -100,3 +101,35 @@ def test_a_client_cannot_choose_the_address_the_audit_log_records(contractor, te
     bid = Bid.objects.get()
     assert bid.ip == "198.51.100.20"
     assert AuditEntry.objects.filter(action="bids.submit").get().ip == "198.51.100.20"
+
+
+def test_rotating_addresses_does_not_give_unlimited_guesses_at_one_account(settings, contractor):
+    settings.SUNLIGHT = {**settings.SUNLIGHT, "LOGIN_FAILURE_LIMIT": 3, "LOGIN_ACCOUNT_FAILURE_LIMIT": 10}
+    # Ten guessers, one failure each from a different address: no single pair reaches its limit of three.
+    for n in range(10):
+        login_form(Client(REMOTE_ADDR=f"198.51.100.{n + 1}"), contractor.username, f"guess {n}")
+    # The account itself is now locked from a fresh address, even with the right password, with the reason.
+    fresh = Client(REMOTE_ADDR="192.0.2.77")
+    response = login_form(fresh, contractor.username, PASSWORD)
+    assert response.status_code == 200 and SESSION_KEY not in fresh.session
+    assert "from several addresses" in response.content.decode()
+    api = Client(REMOTE_ADDR="192.0.2.78").post("/api/token/", {"username": contractor.username, "password": PASSWORD})
+    assert api.status_code == 429 and "from several addresses" in api.json()["non_field_errors"][0]
+    # Other accounts are untouched.
+    assert login_form(Client(REMOTE_ADDR="192.0.2.77"), make_user("contractor").username, PASSWORD).status_code == 302
+
+
+@pytest.mark.django_db
+def test_one_password_sprayed_over_many_accounts_from_one_address_is_stopped(settings):
+    settings.SUNLIGHT = {**settings.SUNLIGHT, "LOGIN_FAILURE_LIMIT": 3, "LOGIN_ADDRESS_FAILURE_LIMIT": 8}
+    victims = [make_user("contractor") for _ in range(10)]
+    sprayer = "203.0.113.9"
+    for victim in victims[:8]:  # one try each: no account sees more than one failure
+        login_form(Client(REMOTE_ADDR=sprayer), victim.username, "Summer2026!")
+    # The ninth account, even with its right password, is refused from that address; it says why.
+    response = login_form(Client(REMOTE_ADDR=sprayer), victims[8].username, PASSWORD)
+    assert response.status_code == 200 and "from your address, over several accounts" in response.content.decode()
+    assert Client(REMOTE_ADDR=sprayer).post("/api/token/", {"username": victims[9].username,
+                                                             "password": PASSWORD}).status_code == 429
+    # The same account logs in from its owner's own address.
+    assert login_form(Client(REMOTE_ADDR="192.0.2.10"), victims[8].username, PASSWORD).status_code == 302

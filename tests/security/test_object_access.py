@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
+from tests.factories import api_token
 
 from tests.bids.builders import give_holder_key, rebuild_key, submit
 from tests.collusion.builders import small_report
@@ -107,8 +107,7 @@ def client_for(world, role):
 def api_client_for(world, role):
     client = Client()
     if role != "anonymous":
-        token, _ = Token.objects.get_or_create(user=world["people"][role])
-        client.defaults["HTTP_AUTHORIZATION"] = f"Token {token.key}"
+        client.defaults["HTTP_AUTHORIZATION"] = f"Token {api_token(world['people'][role])}"
     return client
 
 

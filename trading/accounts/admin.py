@@ -80,3 +80,61 @@ class SunlightUserAdmin(AuditedAdmin, UserAdmin):
         obj.is_staff = allowed(obj, "organisation.manage")  # the admin site's door follows the matrix
         obj.is_superuser = False
         super().save_model(request, obj, form, change)
+
+
+# --- API tokens: the administrator sees who holds tokens until when, and revokes them ------------------
+
+from knox.models import AuthToken
+
+from . import tokens
+
+if admin.site.is_registered(AuthToken):
+    admin.site.unregister(AuthToken)  # knox's own admin shows digests and creates tokens; ours only revokes
+
+
+@admin.register(AuthToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Read-only list of API tokens (only digests are stored; nobody can read a token back); delete revokes."""
+
+    list_display = ("user", "token_key", "created", "expiry")
+    search_fields = ("user__username", "token_key")
+    readonly_fields = ("user", "token_key", "created", "expiry")
+    fields = readonly_fields
+    actions = ["revoke"]
+
+    def has_module_permission(self, request):
+        return allowed(request.user, "organisation.manage")
+
+    def has_view_permission(self, request, obj=None):
+        return allowed(request.user, "organisation.manage")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return allowed(request.user, "organisation.manage")
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # revoking goes through the audited service
+        return actions
+
+    @admin.action(description=_("Revoke the selected API tokens"))
+    def revoke(self, request, queryset):
+        for token in queryset.select_related("user"):
+            tokens.revoke_token(Caller.from_request(request), token)
+
+    def delete_model(self, request, obj):
+        tokens.revoke_token(Caller.from_request(request), obj)
+
+
+@admin.action(description=_("Revoke every API token of the selected users"))
+def revoke_api_tokens(modeladmin, request, queryset):
+    for user in queryset:
+        tokens.revoke_all_tokens(Caller.from_request(request), user, "revoked by the administrator")
+
+
+SunlightUserAdmin.actions = [*(SunlightUserAdmin.actions or []), revoke_api_tokens]

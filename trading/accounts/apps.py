@@ -8,4 +8,12 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from . import throttle  # noqa: F401  (connects the failed-login counter)
+        from trading.audit import labels
+
+        from . import schema, throttle, tokens  # noqa: F401  (login counter, token revoker, API schema scheme)
+
+        labels.register({
+            "accounts.token_issued": _("API token issued"),
+            "accounts.token_revoked": _("API token revoked"),
+            "accounts.tokens_revoked": _("All API tokens of a user revoked"),
+        })

@@ -16,7 +16,10 @@ auditor compares its id with one obtained out of band (the trading centre's noti
 board, a letter, a colleague's copy). ``python manage.py verify_receipt FILE
 --public-key HEX`` then checks a receipt against the pinned key with no network and
 no database; without ``--public-key`` the command compares against this
-installation's own key when it has one. The bidder keeps the receipt; if the
+installation's own key when it has one, and refuses to call any receipt valid when
+it has neither (a forger's receipt names the forger's key, and verifies against it).
+A receipt whose JSON repeats a key is refused: the signed payload and what a reader
+shows could otherwise differ. The bidder keeps the receipt; if the
 platform later denies the bid or its content, the signed ciphertext hash and the
 opening record (which publishes the tender key) settle it.
 
@@ -32,7 +35,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from trading import sealing
+from trading import sealing, strictjson
 
 FORMAT = "sunlight-receipt/1"
 PAYLOAD_FIELDS = {"format", "tender", "bidder", "bid_id", "version", "ciphertext_sha256", "attachments_sha256",
@@ -111,9 +114,10 @@ def parse(text) -> dict:
         except UnicodeDecodeError:
             raise ValueError(_("The receipt is not UTF-8 text.")) from None
     try:
-        document = json.loads(text)
-    except (json.JSONDecodeError, RecursionError):
-        raise ValueError(_("The receipt is not valid JSON.")) from None
+        # Strict: a key written twice would let the signed payload and what a reader shows differ.
+        document = strictjson.loads(text)
+    except strictjson.Refused as exc:
+        raise ValueError(_("The receipt is not valid JSON: %(reason)s") % {"reason": exc}) from None
     if not isinstance(document, dict) or not isinstance(document.get("payload"), dict) \
             or not isinstance(document.get("signature"), str):
         raise ValueError(_("The receipt needs a \"payload\" object and a \"signature\" string."))

@@ -18,9 +18,11 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DataError
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from trading import strictjson
 from trading.accounts.caller import Caller
 from trading.bids.opening import selectors, services
 from trading.tenders import clock
@@ -34,6 +36,7 @@ SEND_QUEUE = int(os.environ.get("SUNLIGHT_OPENING_SEND_QUEUE", "1000"))
 SEND_BACKLOG = int(os.environ.get("SUNLIGHT_OPENING_SEND_BACKLOG", str(1024 * 1024)))
 MAX_FRAME = 16 * 1024
 SNAPSHOT_TTL = 2.0
+MAX_ID = 2**63 - 1  # the largest id or sequence number a database column holds
 REFUSED, NOT_FOUND, SILENT, TOO_SLOW, SERVER_ERROR = 4403, 4404, 4408, 4429, 1011
 
 
@@ -74,12 +77,12 @@ class OpeningConsumer(AsyncWebsocketConsumer):
         self.pending = []
         self.ready = False
         self.last_heard = time.monotonic()
-        try:
-            self.tender_id = int(self.scope["url_route"]["kwargs"]["tender_id"])
-        except (KeyError, ValueError):
+        self.tender_id = self._int(self.scope.get("url_route", {}).get("kwargs", {}).get("tender_id"))
+        if self.tender_id is None:  # not a number, or beyond any id the database can hold
             await self.close(code=NOT_FOUND)
             return
-        after = self._int(parse_qs(self.scope.get("query_string", b"").decode()).get("after", ["0"])[0]) or 0
+        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
+        after = self._int(query.get("after", ["0"])[0]) or 0
         self.user = self.scope.get("user")
         # Join before reading the snapshot, so no event falls between the two; until then events wait in pending.
         self.hub = get_hub()
@@ -202,11 +205,13 @@ class OpeningConsumer(AsyncWebsocketConsumer):
 
     @staticmethod
     def _int(value):
+        if isinstance(value, str) and len(value) > 20:
+            return None  # int() of a 100,000-digit string costs seconds; no id or sequence number is that long
         try:
             number = int(value)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             return None
-        return number if number >= 0 else None
+        return number if 0 <= number <= MAX_ID else None
 
     def _reply(self, **frame):
         self._enqueue(json.dumps(frame, ensure_ascii=False, default=str))
@@ -221,9 +226,11 @@ class OpeningConsumer(AsyncWebsocketConsumer):
         if text_data is None or len(text_data) > MAX_FRAME:
             return self._error("malformed", _("Send JSON text frames of at most 16 KB."))
         try:
-            frame = json.loads(text_data)
-        except (ValueError, RecursionError):
-            return self._error("malformed", _("The frame is not valid JSON."))
+            frame = strictjson.loads(text_data)
+        except strictjson.Refused as exc:
+            if exc.code in ("syntax", "constant"):
+                return self._error("malformed", _("The frame is not valid JSON."))
+            return self._error("malformed", exc.reason, errors={exc.field: [exc.reason]})
         if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
             return self._error("malformed", _("A frame is a JSON object with a \"type\"."))
         kind = frame["type"]
@@ -272,6 +279,8 @@ class OpeningConsumer(AsyncWebsocketConsumer):
         except ValidationError as exc:
             errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
             return self._error("invalid", " ".join(m for ms in errors.values() for m in ms), command_id, errors)
+        except (OverflowError, DataError):
+            return self._error("invalid", _("A number in the command is out of range."), command_id)
         except Exception:
             log.exception("opening command %s failed", kind)
             return self._error("server_error", _("The command failed; nothing was changed."), command_id)

@@ -3,7 +3,9 @@
 Exit status 0 when the receipt is valid, 1 with a one-line reason when it is not.
 The check needs only the receipt file and the platform's public key: pass the key
 you pinned (hex, or a file holding it) with --public-key; without it the key of
-this installation is used when it has one. See trading/bids/receipts.py on trust.
+this installation is used when it has one. With neither, no receipt is called valid
+(exit 1): the key named inside a receipt proves nothing, a forger names their own.
+See trading/bids/receipts.py on trust.
 """
 from pathlib import Path
 
@@ -32,6 +34,10 @@ class Command(BaseCommand):
         reasons = receipts.problems(document, trusted_public_key=trusted)
         if reasons:
             raise CommandError("invalid: " + " ".join(reasons), returncode=1)
+        if trusted is None:
+            raise CommandError("not verified: the signature matches the key named in the receipt, but nothing says "
+                               "that key is the platform's. Pin the platform key (published at /bids/platform-key/) "
+                               "with --public-key KEY.", returncode=1)
         payload = document["payload"]
         self.stdout.write(f"valid: receipt #{payload['seq']} for bid {payload['bid_id']} version {payload['version']} "
                           f"of tender {payload['tender']}, signed at {payload['server_time']} by key "
@@ -46,7 +52,7 @@ class Command(BaseCommand):
         key_file = Path(settings.PLATFORM_SIGNING_KEY_FILE)
         if key_file.is_file():
             return sealing.signing_public_key(bytes.fromhex(key_file.read_text().strip())), "this platform's key"
-        return None, "key named in the receipt only; pin the platform key with --public-key"
+        return None, "no trusted key"
 
 
 def _is_key(text):
