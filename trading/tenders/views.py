@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,6 +19,7 @@ from .forms import CancelForm, ClarificationForm, DocumentForm, ProjectForm, Pub
 from .models import Project, TenderDocument, TenderStatus
 
 PAGE_SIZE = 20
+PROJECTS_PER_PAGE = 10
 
 
 def tender_list(request):
@@ -90,7 +92,14 @@ def my_projects(request):
             messages.success(request, _("Project %(code)s registered.") % {"code": project.code})
             return redirect("tenders:my_projects")
     projects = selectors.own_projects(request.user)
-    return render(request, "tenders/my_projects.html", {"form": form, "projects": projects})
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
+    if query:
+        projects = projects.filter(Q(code__icontains=query) | Q(name__icontains=query)
+                                   | Q(tenders__reference__icontains=query) | Q(tenders__title__icontains=query)
+                                   ).distinct()
+    page = Paginator(projects.order_by("-created_at", "-id").prefetch_related("tenders"), PROJECTS_PER_PAGE
+                     ).get_page(request.GET.get("page"))
+    return render(request, "tenders/my_projects.html", {"form": form, "page": page, "q": query})
 
 
 def _own_project(request, pk):
