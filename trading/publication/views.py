@@ -20,14 +20,18 @@ from .forms import FeedbackForm, FilterForm, SmallProjectForm
 FORMATS = {"csv", "xlsx"}
 
 
-def _filters(request):
+def _filters(request, grouped=False):
     """(Filters, group, the filter form with every problem on its field)."""
     form = FilterForm(request.GET or None)
+    if not grouped:
+        del form.fields["group"]
     f, errors = selectors.clean_filters(request.GET)
     group = request.GET.get("group") or "month"
     if group not in dict(selectors.GROUPS):
         errors["group"] = _("Choose how the figures are grouped.")
         group = "month"
+    if not grouped:
+        errors.pop("group", None)
     if request.GET:
         form.is_valid()
         for field, message in errors.items():
@@ -41,7 +45,7 @@ def _money(value):
 
 
 def statistics_page(request):
-    f, group, form = _filters(request)
+    f, group, form = _filters(request, grouped=True)
     stats = selectors.statistics(f, group)
     rows = stats["rows"]
     savings_by_type = selectors.statistics(f, "type")["rows"] if group != "type" else rows
@@ -64,7 +68,7 @@ def statistics_page(request):
 def statistics_export(request, fmt):
     if fmt not in FORMATS:
         raise Http404
-    f, group, _form = _filters(request)
+    f, group, _form = _filters(request, grouped=True)
     stats = selectors.statistics(f, group)
     rows = [*stats["rows"], {**stats["total"], "label": _("All")}]
     header, body = exports.table(rows, exports.STAT_COLUMNS)
