@@ -30,6 +30,7 @@ demo: setup
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py demo_market --if-empty
 	$(BIN)/python manage.py collusion report --if-none
+	$(BIN)/python manage.py opendata_publish --new-only
 	$(BIN)/python manage.py demo_logins
 	@echo "Sunlight is at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
 	@# Pages only read the checkpoints; this watcher moves them (and logs it) as time passes, signs audit

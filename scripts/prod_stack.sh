@@ -94,6 +94,7 @@ start_stack() {
   mkdir -p "$SUNLIGHT_VAR_DIR"
   $py manage.py migrate --no-input -v 0
   if [ "${DEMO:-1}" = "1" ]; then $py manage.py demo_market --if-empty; fi
+  $py manage.py opendata_publish --new-only  # history loaded in bulk has no release yet
   $py manage.py collectstatic --no-input -v 0
   # Every worker must sign receipts with the same platform key: make it once, before they start.
   $py manage.py shell -c "from trading.bids import receipts; receipts.platform_public_key()"

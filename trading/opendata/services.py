@@ -55,28 +55,48 @@ def publish_tender(tender_id):
     if _unchanged(tender_id):  # the usual case, decided without taking the feed's lock
         return None
     with transaction.atomic():
-        counter = _counter()
-        tender = _public_tender(tender_id)
-        if tender is None:
-            return None
-        content = release_content(tender)
-        content_digest = digest(content)
-        last = Release.objects.filter(tender=tender).order_by("-seq").first()
-        if last is not None and last.digest == content_digest:
-            return None
-        ocid = content["ocid"]
-        release_id = f"{ocid}-{content_digest[:16]}"
-        if Release.objects.filter(ocid=ocid, release_id=release_id).exists():  # the data went back to an old state
-            release_id = f"{release_id}-{counter.last_seq + 1}"
-        counter.last_seq += 1
-        counter.save(update_fields=["last_seq"])
-        now = clock.now()
-        data = {"ocid": ocid, "id": release_id, "date": now.isoformat(), "tag": _tag(tender, content), **content}
-        return Release.objects.create(seq=counter.last_seq, tender=tender, ocid=ocid, release_id=release_id,
-                                      digest=content_digest, tag=data["tag"], date=now, data=data)
+        return _publish_locked(tender_id, _counter())
 
 
-def publish_all():
-    """Publish every public tender whose data changed; returns how many releases were stored."""
-    ids = Tender.objects.exclude(status=TenderStatus.DRAFT).order_by("pk").values_list("pk", flat=True)
-    return sum(1 for tender_id in list(ids) if publish_tender(tender_id) is not None)
+def _publish_locked(tender_id, counter):
+    """Inside the transaction that holds the feed counter: build, compare with the last release, store."""
+    tender = _public_tender(tender_id)
+    if tender is None:
+        return None
+    content = release_content(tender)
+    content_digest = digest(content)
+    last = Release.objects.filter(tender=tender).order_by("-seq").first()
+    if last is not None and last.digest == content_digest:
+        return None
+    ocid = content["ocid"]
+    release_id = f"{ocid}-{content_digest[:16]}"
+    if Release.objects.filter(ocid=ocid, release_id=release_id).exists():  # the data went back to an old state
+        release_id = f"{release_id}-{counter.last_seq + 1}"
+    counter.last_seq += 1
+    counter.save(update_fields=["last_seq"])
+    now = clock.now()
+    data = {"ocid": ocid, "id": release_id, "date": now.isoformat(), "tag": _tag(tender, content), **content}
+    return Release.objects.create(seq=counter.last_seq, tender=tender, ocid=ocid, release_id=release_id,
+                                  digest=content_digest, tag=data["tag"], date=now, data=data)
+
+
+# Tenders published per transaction by publish_all: one commit for many (an import of history publishes
+# thousands), while a request's own publication waits for the feed's lock at most one batch.
+BATCH = 50
+
+
+def publish_all(new_only=False):
+    """Publish every public tender whose data changed (with new_only, only those never published: a quick check
+    after an import); returns how many releases were stored."""
+    tenders = Tender.objects.exclude(status=TenderStatus.DRAFT)
+    if new_only:
+        tenders = tenders.exclude(pk__in=Release.objects.values("tender_id"))
+    ids = list(tenders.order_by("pk").values_list("pk", flat=True))
+    changed = ids if new_only else [tender_id for tender_id in ids if not _unchanged(tender_id)]
+    stored = 0
+    for start in range(0, len(changed), BATCH):
+        with transaction.atomic():
+            counter = _counter()
+            stored += sum(1 for tender_id in changed[start:start + BATCH]
+                          if _publish_locked(tender_id, counter) is not None)
+    return stored
