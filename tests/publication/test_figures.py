@@ -78,3 +78,29 @@ def test_splitting_flags_the_two_school_projects_over_the_works_threshold(m):
     flag = flags[0]
     assert [p.name for p in flag["projects"]] == ["Roof repair of the school", "Repainting of the school"]
     assert flag["total"] == Decimal("4200000.00") and flag["threshold"] == Decimal("4000000")
+
+
+def test_no_figure_tells_how_many_bids_a_tender_holds_before_its_opening():
+    import datetime as dt
+
+    from tests.bids.builders import submit
+    from tests.factories import make_user
+    from tests.tenders.builders import published_tender
+    from trading.accounts.caller import Caller
+    from trading.tenders import clock
+    from trading.tenders.models import TenderStatus
+    from trading.tenders.moves import move_tender
+
+    entity = make_user("entity")
+    bidding = published_tender(entity)
+    submit(make_user("contractor"), bidding)
+    closed = published_tender(entity, deadline=clock.now() - dt.timedelta(minutes=1))
+    with clock.frozen_at(closed.deadline - dt.timedelta(minutes=5)):
+        submit(make_user("contractor"), closed)
+    move_tender(Caller.system(), closed, TenderStatus.BIDDING_CLOSED, "deadline passed")
+    total = selectors.statistics(Filters(entity=entity.organisation_id))["total"]
+    assert total["tenders"] == 2
+    assert (total["bidding_over"], total["single_bid"], total["opened_bids"], total["bids_per_tender"]) == (
+        0, 0, 0, None)
+    row = next(r for r in selectors.integrity(Filters()) if r["entity"] == entity.organisation_id)
+    assert (row["single_bid"], row["single_bid_percent"]) == (0, None)

@@ -12,8 +12,9 @@ Definitions (the page and the API say them too):
 - savings: for every live award (not revoked), the ceiling price of what it awards (its lot's, or the tender's; the
   project's budget where the ceiling is zero) minus the award amount; in money and as a share of those ceilings.
   A history tender's basis is its reserve price (stored as its ceiling) and its amount the imported winner's.
-- bids per tender: opened bids over the tenders that were opened. Single-bid share: tenders whose bidding is over
-  with exactly one bid standing at the deadline (replaced, withdrawn and lapsed bids do not stand). Failed share:
+- bids per tender: opened bids over the tenders that were opened. Single-bid share: tenders whose opening began (or
+  that ended) with exactly one bid standing at the deadline (replaced, withdrawn and lapsed bids do not stand); a
+  tender waiting for its opening says nothing, so the figures never tell how many bids a sealed tender holds. Failed share:
   failed tenders over those that reached a result (awarded, complete or failed).
 - days to award / contract: from publication to the first live award / the first contract concluded.
 - entry rate (进场交易率): tenders traded on the platform over all procurements recorded (those tenders and the
@@ -58,8 +59,10 @@ from .models import OPEN_METHODS, Feedback, SmallProject
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
 NOT_STANDING = {BidStatus.REPLACED, BidStatus.WITHDRAWN, BidStatus.LAPSED}
-BIDDING_OVER = {TenderStatus.BIDDING_CLOSED, TenderStatus.OPENING, TenderStatus.EVALUATION, TenderStatus.CANDIDATES,
-                TenderStatus.AWARDED, TenderStatus.COMPLETE, TenderStatus.FAILED}
+# Competition is counted once the opening has begun (or the procedure ended): how many bids a tender holds is
+# announced at its opening, so a tender whose bidding closed but whose room is not open yet tells nothing.
+BIDDING_OVER = {TenderStatus.OPENING, TenderStatus.EVALUATION, TenderStatus.CANDIDATES, TenderStatus.AWARDED,
+                TenderStatus.COMPLETE, TenderStatus.FAILED}
 RESULT = {TenderStatus.AWARDED, TenderStatus.COMPLETE, TenderStatus.FAILED}
 HISTORY_CHOICES = (("include", gettext_lazy("Included")), ("exclude", gettext_lazy("Left out")),
                    ("only", gettext_lazy("History only")))
