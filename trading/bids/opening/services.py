@@ -26,7 +26,7 @@ from trading.accounts.roles import Role
 from trading.audit.services import record
 from trading.bids.models import Bid, BidStatus, KeyShare, TenderKey
 from trading.bids.services import open_bids
-from trading.tenders import clock
+from trading.tenders import clock, holds
 from trading.tenders.models import Lot, Tender, TenderStatus
 from trading.tenders.moves import move_tender
 from trading.tenders.selectors import is_own
@@ -251,6 +251,8 @@ def open_room(caller, tender_id):
             raise ValidationError({"step": _("The opening hall opens at the bid deadline (%(deadline)s).")
                                    % {"deadline": tender.deadline.isoformat(timespec="minutes") if tender.deadline
                                       else "?"}})
+        # An objection to the documents or a complaint may hold the procedure: the hall waits until it is lifted.
+        holds.check(tender, "opening")
         if tender.status == TenderStatus.PUBLISHED:
             move_tender(caller, tender, TenderStatus.BIDDING_CLOSED, _("Bid deadline passed."))
         move_tender(caller, tender, TenderStatus.OPENING, _("The host opened the opening hall."))
