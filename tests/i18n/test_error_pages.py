@@ -21,3 +21,11 @@ def test_a_missing_tender_says_so_and_an_unknown_address_reveals_no_routes(clien
     text = unknown.content.decode()
     assert unknown.status_code == 404 and "There is no such page." in text
     assert "api/" not in text.split("<main")[-1] and "tried" not in text
+
+
+def test_the_reason_comes_in_chinese_for_a_chinese_reader(client):
+    client.force_login(make_user("contractor"))
+    page = client.get("/tenders/checkpoints/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "无权访问" in page
+    missing = client.get("/tenders/987654/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "No such tender." not in missing and "未找到" in missing
