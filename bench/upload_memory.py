@@ -64,7 +64,7 @@ async def post(port, path, size, cookie=""):
     # Like curl: wait for "100 Continue" before the body, so a refusal from the headers alone is read cleanly.
     try:
         first = await asyncio.wait_for(reader.readline(), 30)
-    except (ConnectionError, OSError, asyncio.TimeoutError):
+    except (ConnectionError, OSError, TimeoutError):
         first = b""
     if not first.startswith(b"HTTP/1.1 100"):
         writer.close()
@@ -85,7 +85,7 @@ async def post(port, path, size, cookie=""):
         pass  # refused before we finished: read the answer the server already sent
     try:
         status_line = await asyncio.wait_for(reader.readline(), 120)
-    except (ConnectionError, OSError, asyncio.TimeoutError):
+    except (ConnectionError, OSError, TimeoutError):
         status_line = b""
     writer.close()
     parts = status_line.split()

@@ -4,6 +4,7 @@ Lone surrogates (a code point Python holds but UTF-8 cannot encode), JSON nested
 written twice, numbers too large for the database, bodies over the caller's limit.
 """
 import datetime as dt
+import io
 import json
 
 import pytest
@@ -11,7 +12,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from tests.bids.builders import CONTENT
-from tests.factories import PASSWORD, api_token, make_user
+from tests.factories import PASSWORD, api_token
 from tests.tenders.builders import project, published_tender
 from trading.bids.models import Bid
 from trading.tenders import clock
@@ -72,7 +73,7 @@ def test_a_surrogate_stored_before_the_checks_is_repaired_and_the_list_and_page_
                                                evaluation_method="scoring")
     with pytest.raises(UnicodeEncodeError):
         Client(raise_request_exception=True).get("/api/tenders/")  # the 500 everyone saw
-    call_command("repair_text", stdout=open("/dev/null", "w"))
+    call_command("repair_text", stdout=io.StringIO())
     listed = Client().get("/api/tenders/")
     assert listed.status_code == 200
     weights = next(t for t in listed.json()["results"] if t["id"] == tender.pk)["scoring_weights"]
@@ -95,7 +96,7 @@ def test_json_within_the_depth_limit_still_reaches_the_serializer():
 
 
 def test_a_key_written_twice_is_refused_not_silently_resolved(contractor, tender_for_bids):
-    body = '{"tender": %d, "price": "1.00", "price": "1250000.00", "duration_days": 180}' % tender_for_bids.pk
+    body = f'{{"tender": {tender_for_bids.pk}, "price": "1.00", "price": "1250000.00", "duration_days": 180}}'
     response = raw_json(token_client(contractor), "/api/bids/", body)
     assert response.status_code == 400 and "appears twice" in response.json()["price"][0]
     assert not Bid.objects.exists()

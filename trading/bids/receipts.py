@@ -27,7 +27,6 @@ The platform key lives in ``settings.PLATFORM_SIGNING_KEY_FILE`` as a hex seed,
 created on first use with file mode 600.
 """
 import hashlib
-import json
 import os
 from datetime import datetime
 from pathlib import Path

@@ -140,7 +140,7 @@ class _LazyChunk(dict):
         return super().__getitem__(key)
 
     def get(self, key, default=None):
-        return self[key] if key in self else default
+        return self[key] if key in self else default  # noqa: SIM401  (dict.get would skip __getitem__)
 
 
 class _LazyBodyQueue:
