@@ -8,8 +8,9 @@ from rest_framework.test import APIClient
 from trading import sealing
 from trading.accounts.caller import Caller
 from trading.accounts.models import HolderKey
+from trading.bids import content as bid_content
 from trading.bids import services
-from trading.bids.models import KeyShare
+from trading.bids.models import KeyShare, TenderKey
 from trading.tenders import clock
 
 HOLDER_PASSPHRASE = "shared passphrase of the test officials"
@@ -36,9 +37,19 @@ CONTENT = dict(price="1250000.00", duration_days=180, quality="Qualified, nation
 
 
 def submit(user, tender, client_key="", attachments=(), ip="198.51.100.7", device="fp-1", lot=None, **changes):
-    """Submit through the service; `lot` is the lot's number for a tender with lots."""
+    """Submit as the bid form does; `lot` is the lot's number for a tender with lots.
+
+    The bidder's side checks the fields and seals the content and attachments to the tender key (PyNaCl, as an
+    API client does; the browser does the same with libsodium), so the service receives only sealed boxes. A
+    tender without a key gets the plain fields, which the service refuses for want of a key.
+    """
     caller = Caller(user=user, ip=ip, user_agent="pytest-browser/1.0", device=device)
-    return services.submit_bid(caller, tender.pk, {**CONTENT, **changes}, attachments, client_key, lot=lot)
+    public_key = TenderKey.objects.filter(tender_id=tender.pk).values_list("public_key", flat=True).first()
+    if public_key is None:
+        return services.submit_bid(caller, tender.pk, {**CONTENT, **changes}, attachments, client_key, lot=lot)
+    sealed, sealed_files = bid_content.seal_bid(bytes(public_key), {**CONTENT, **changes}, attachments)
+    return services.submit_bid(caller, tender.pk, attachments=sealed_files, client_key=client_key, lot=lot,
+                               sealed_content=sealed)
 
 
 def rebuild_key(tender, k=2):
@@ -58,3 +69,12 @@ def api_client(user=None):
     if user is not None:
         client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return client
+
+
+def sealed_form(tender, attachments=(), **changes):
+    """What bids/seal.js posts from the bid form: the content and attachments sealed to the tender key, no plain field."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    sealed, files = bid_content.seal_bid(bytes(tender.key.public_key), {**CONTENT, **changes}, attachments)
+    return {"sealed_content": sealed,
+            "sealed_attachments": [SimpleUploadedFile(f"sealed-{n}.bin", box) for n, box in enumerate(files, 1)]}

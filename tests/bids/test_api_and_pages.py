@@ -1,11 +1,13 @@
 """Submitting through the REST API and the pages, as contractors' tools and browsers do."""
+import base64
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from trading.bids import receipts
 from trading.bids.models import Bid, BidStatus, Receipt
 
-from .builders import CONTENT, api_client, submit
+from .builders import CONTENT, api_client, sealed_form, submit
 
 PDF = b"%PDF-1.4 a small plan"
 
@@ -51,30 +53,42 @@ def test_the_form_submits_a_sealed_bid_and_shows_the_receipt(client, tender, con
     url = reverse("bids:submit", args=[tender.pk])
     page = client.get(url).content.decode()
     assert "bids/fingerprint.js" in page and 'name="device_fingerprint"' in page and 'name="client_key"' in page
-    form = {**CONTENT, "client_key": "form-key-1", "device_fingerprint": "sha256:cafe",
-            "attachments": [SimpleUploadedFile("plan.pdf", PDF)]}
-    response = client.post(url, form, follow=True)
+    # The plain inputs carry no name, so no submission of the form can send them; the script seals them.
+    assert "bids/seal.js" in page and 'data-sealed="price"' in page and 'name="price"' not in page
+    assert f'data-tender-key="{base64.b64encode(bytes(tender.key.public_key)).decode()}"' in page
+    form = {**sealed_form(tender, attachments=[SimpleUploadedFile("plan.pdf", PDF)]), "client_key": "form-key-1",
+            "device_fingerprint": "sha256:cafe"}
+    answer = client.post(url, form, HTTP_ACCEPT="application/json")
     bid = Bid.objects.get()
-    assert response.redirect_chain[-1][0] == reverse("bids:receipt", args=[bid.pk])
-    assert bid.content_digest in response.content.decode()
+    assert answer.status_code == 201 and answer.json() == {"receipt_url": reverse("bids:receipt", args=[bid.pk])}
     assert bid.device_fingerprint == "sha256:cafe" and bid.attachments.count() == 1
-    # The same form sent twice (a double click) stores one bid.
-    client.post(url, {**form, "attachments": [SimpleUploadedFile("plan.pdf", PDF)]})
+    assert bytes(bid.sealed_content) == base64.b64decode(form["sealed_content"])
+    assert bid.content_digest in client.get(answer.json()["receipt_url"]).content.decode()
+    # The same form sent twice (a double click) stores one bid; without the script's header it redirects.
+    again = client.post(url, {**form, **sealed_form(tender, attachments=[SimpleUploadedFile("plan.pdf", PDF)])})
+    assert again.status_code == 302 and again.url == reverse("bids:receipt", args=[bid.pk])
     assert Bid.objects.count() == 1 and Receipt.objects.count() == 1
     page = client.get(url).content.decode()
     assert "Replace my bid" in page
 
 
-def test_the_form_shows_field_errors_and_stores_nothing(client, tender, contractor):
+def test_the_form_refuses_what_is_not_sealed_and_stores_nothing(client, tender, contractor):
     client.force_login(contractor)
     url = reverse("bids:submit", args=[tender.pk])
-    response = client.post(url, {**CONTENT, "price": "abc", "attachments": [SimpleUploadedFile("x.exe", b"MZ")]})
+    # A browser without the script posts the form without the sealed content: refused, and no plain field was sent.
+    response = client.post(url, {"client_key": "no-script"})
     assert response.status_code == 200
-    errors = response.context["form"].errors
-    assert "price" in errors
-    response = client.post(url, {**CONTENT, "attachments": [SimpleUploadedFile("x.exe", b"MZ")]})
-    assert "attachments" in response.context["form"].errors
-    assert not Bid.objects.exists()
+    assert "The bid was not sealed" in " ".join(response.context["form"].errors["sealed_content"])
+    answers = [client.post(url, {"sealed_content": bad}, HTTP_ACCEPT="application/json")
+               for bad in ("not base64!", base64.b64encode(b"x" * 40).decode(), "A" * 20000)]
+    assert [a.status_code for a in answers] == [400, 400, 400]
+    assert ["not valid base64" in " ".join(answers[0].json()["errors"]["sealed_content"]),
+            "40 bytes" in " ".join(answers[1].json()["errors"]["sealed_content"]),
+            "sealed_content" in answers[2].json()["errors"]] == [True, True, True]
+    tiny = client.post(url, {**sealed_form(tender), "sealed_attachments": [SimpleUploadedFile("s.bin", b"x")]},
+                       HTTP_ACCEPT="application/json")
+    assert tiny.status_code == 400 and "too short" in str(tiny.json()["errors"])
+    assert not Bid.objects.exists() and not Receipt.objects.exists()
 
 
 def test_my_bids_lists_own_bids_with_receipts_and_bids_to_confirm(client, tender, contractor, other_contractor,

@@ -14,7 +14,7 @@ from trading.tenders import clock
 
 from tests.tenders.builders import published_tender
 
-from .builders import CONTENT, LOTS, api_client, submit
+from .builders import CONTENT, LOTS, api_client, sealed_form, submit
 
 
 def active(tender):
@@ -97,9 +97,12 @@ def test_a_lot_of_another_tender_is_unknown_here(lot_tender, contractor, entity_
 
 
 def test_every_problem_is_answered_at_once(lot_tender, contractor):
-    with pytest.raises(ValidationError) as error:
-        submit(contractor, lot_tender, price="-1", lot=9)
+    with pytest.raises(ValidationError) as error:  # the plain path (the API's, sealed by the server)
+        services.submit_bid(Caller(user=contractor), lot_tender.pk, {**CONTENT, "price": "-1"}, lot=9)
     assert {"price", "lot"} <= set(error.value.message_dict)
+    with pytest.raises(ValidationError) as error:  # sealed by the client: its form and the lot
+        services.submit_bid(Caller(user=contractor), lot_tender.pk, sealed_content="?", lot=9)
+    assert {"sealed_content", "lot"} <= set(error.value.message_dict)
 
 
 def test_a_client_key_is_one_submission_for_one_lot(lot_tender, contractor):
@@ -175,11 +178,11 @@ def test_the_form_asks_for_the_lot_and_the_receipt_and_my_bids_name_it(client, l
     page = client.get(url).content.decode()
     assert 'name="lot"' in page and "Lot 2: Street lighting" in page and "350000.00" in page
 
-    missing = client.post(url, {**CONTENT, "client_key": "page-1"})
+    missing = client.post(url, {**sealed_form(lot_tender), "client_key": "page-1"})
     assert "give the number of the lot" in " ".join(missing.context["form"].errors["lot"])
     assert not Bid.objects.exists()
 
-    response = client.post(url, {**CONTENT, "lot": "2", "client_key": "page-2"}, follow=True)
+    response = client.post(url, {**sealed_form(lot_tender), "lot": "2", "client_key": "page-2"}, follow=True)
     bid = Bid.objects.get()
     assert bid.lot.number == 2
     assert response.redirect_chain[-1][0] == reverse("bids:receipt", args=[bid.pk])

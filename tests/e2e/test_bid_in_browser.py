@@ -1,14 +1,21 @@
-"""A contractor logs in, finds a tender in the public list, submits a sealed bid and sees its receipt."""
+"""A contractor logs in, finds a tender in the public list, submits a sealed bid and sees its receipt.
+
+The bid is sealed in the browser: no plain field of it reaches the server, and the opening decrypts what was typed.
+"""
+import base64
 import os
+import re
+from decimal import Decimal
 
 import pytest
 from django.urls import get_resolver
 from playwright.sync_api import sync_playwright
 
-from tests.bids.builders import give_holder_key
+from tests.bids.builders import after_deadline, give_holder_key, rebuild_key
 from tests.factories import PASSWORD, make_user
 from tests.tenders.builders import published_tender
-from trading.bids.models import Bid
+from trading.bids import services
+from trading.bids.models import Bid, BidStatus
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls of the test are still synchronous.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -46,11 +53,11 @@ def test_contractor_submits_a_bid_and_sees_the_receipt(live_server, chromium_pat
             page.click("text=Riverside footbridge repainting")
             page.click("text=Submit a bid")
 
-            page.fill("input[name=price]", "736200.50")
-            page.fill("input[name=duration_days]", "95")
-            page.fill("input[name=quality]", "Qualified")
-            page.fill("input[name=project_manager]", "Li Na")
-            page.fill("input[name=security_reference]", "BG-77")
+            page.fill("[data-sealed=price]", "736200.50")
+            page.fill("[data-sealed=duration_days]", "95")
+            page.fill("[data-sealed=quality]", "Qualified")
+            page.fill("[data-sealed=project_manager]", "Li Na")
+            page.fill("[data-sealed=security_reference]", "BG-77")
             page.wait_for_function("document.querySelector('input[name=device_fingerprint]').value !== ''")
             page.click("#bid-form button[type=submit]")
 
@@ -61,3 +68,80 @@ def test_contractor_submits_a_bid_and_sees_the_receipt(live_server, chromium_pat
     bid = Bid.objects.get()
     assert f"Bid receipt #{bid.receipt.seq}" in text and bid.content_digest in text
     assert bid.device_fingerprint.startswith("sha256:") and bid.bidder == contractor.organisation
+
+
+PDF = b"%PDF-1.7\n% Method statement of the bidder, confidential until the opening\n"
+TYPED = {"price": "736200.50", "duration_days": "95", "quality": "Qualified, GB 50300 excellent grade",
+         "project_manager": "Ouyang Mingyue", "security_reference": "BG-SECRET-4471"}
+
+
+def _log_in(page, url, user):
+    page.goto(f"{url}/accounts/login/")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.stacked button[type=submit]")
+    page.wait_for_load_state()
+
+
+@pytest.mark.browser
+def test_the_browser_seals_the_bid_so_no_plain_field_reaches_the_server(live_server, chromium_path, contractor):
+    entity = make_user("entity")
+    tender = published_tender(entity_user=entity, holders=[give_holder_key(entity),
+                                                           give_holder_key(make_user("supervisor"))])
+    get_resolver().check()
+    posts, problems = [], []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.set_default_timeout(30000)
+            page.on("pageerror", lambda error: problems.append(str(error)))
+            _log_in(page, live_server.url, contractor)
+            form_page = page.goto(f"{live_server.url}/bids/tender/{tender.pk}/submit/")
+            policy = form_page.headers.get("content-security-policy", "")
+            # Every request the page sends from now on, with its body as the server receives it.
+            page.on("request", lambda request: posts.append(request) if request.method == "POST" else None)
+            # The browser's own checks come first: a bad price and a missing manager are refused, nothing is sent.
+            page.fill("[data-sealed=price]", "12.345")
+            page.fill("[data-sealed=duration_days]", TYPED["duration_days"])
+            page.click("#bid-form button[type=submit]")
+            page.wait_for_selector("[data-error-for=price]:not(:empty)")
+            assert page.inner_text("[data-error-for=project_manager]") and not posts
+            for name, value in TYPED.items():
+                page.fill(f"[data-sealed={name}]", value)
+            page.set_input_files("[data-sealed=attachments]", files=[
+                {"name": "method-statement.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+            page.wait_for_function("document.querySelector('input[name=device_fingerprint]').value !== ''")
+            page.click("#bid-form button[type=submit]")
+            page.wait_for_selector("#receipt")
+            receipt_text = page.inner_text("main")
+            bodies = [request.post_data_buffer for request in posts]
+        finally:
+            browser.close()
+    # The one error: the policy refusing libsodium's WebAssembly, after which it seals with its JavaScript build.
+    assert all("WebAssembly" in p and "Content Security Policy" in p for p in problems), problems
+    # The page ran under the strict policy: scripts from our own files only, no WebAssembly allowance.
+    assert "script-src 'self'" in policy and "wasm-unsafe-eval" not in policy and "unsafe-eval" not in policy
+    assert len(bodies) == 1 and bodies[0], "the bid form sends one POST, with a body"
+    body = bodies[0]
+    for value in (*TYPED.values(), "736200.5", "method-statement", "Method statement"):
+        assert value.encode() not in body, f"{value!r} reached the server in plain"
+    sealed = re.search(rb'name="sealed_content"\r\n\r\n([A-Za-z0-9+/=]+)\r\n', body).group(1)
+    assert b'name="sealed_attachments"' in body and b'name="price"' not in body
+
+    bid = Bid.objects.get()
+    # What is stored is exactly the sealed blob the browser sent (padded to 1024 bytes plus the 48 of the box),
+    # and the receipt was issued over it.
+    assert bytes(bid.sealed_content) == base64.b64decode(sealed) and len(bid.sealed_content) == 1024 + 48
+    assert f"Bid receipt #{bid.receipt.seq}" in receipt_text and bid.content_digest in receipt_text
+    assert bid.receipt.payload["attachments_sha256"] == [bid.attachments.get().digest]
+
+    # The opening decrypts (PyNaCl opens libsodium.js's sealed boxes) to exactly what was typed.
+    with after_deadline(tender):
+        opened = services.open_bids(tender, rebuild_key(tender))
+        attachment = services.open_attachment(bid.attachments.get(), rebuild_key(tender))
+    bid.refresh_from_db()
+    assert [b.pk for b in opened] == [bid.pk] and bid.status == BidStatus.OPENED
+    assert (bid.price, bid.duration_days, bid.quality, bid.project_manager, bid.security_reference) == (
+        Decimal("736200.50"), 95, TYPED["quality"], TYPED["project_manager"], TYPED["security_reference"])
+    assert (attachment.name, attachment.data) == ("method-statement.pdf", PDF)

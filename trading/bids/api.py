@@ -2,10 +2,15 @@
 
 For a tender divided into lots, each bid names its lot by number (field `lot`: 1, 2, ...).
 Submissions are idempotent: send a client key (field `client_key` or header
-`Idempotency-Key`); the same key returns the same bid and receipt. The device
+`Idempotency-Key`); the same key returns the same bid and receipt.
+A client seals its bid itself (the server then never sees it in plain): `sealed_content` is the base64 X25519
+sealed box (libsodium crypto_box_seal, PyNaCl SealedBox) of the content's JSON, to the tender key from
+`/api/tenders/<id>/sealing-key/`, and each of `attachments` a sealed box of a 2-byte name length, the name and the
+file; README.md shows it in Python. The plain fields are still accepted, and sealed by the server. The device
 fingerprint comes in the `X-Device-Fingerprint` header.
 """
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -19,7 +24,7 @@ from rest_framework.views import APIView
 from trading.accounts.caller import Caller
 
 from . import receipts, selectors, services
-from .content import CONTENT_FIELDS, as_row_id
+from .content import CONTENT_FIELDS, PAD_TO, as_row_id
 from .models import Bid
 
 
@@ -65,13 +70,21 @@ class SubmitSerializer(serializers.Serializer):
                   "Required for a tender divided into lots: a bid is for one lot, and a bidder has one active "
                   "bid per lot (submitting again for the same lot replaces it). Leave it out for a tender "
                   "without lots. A missing, unknown or unexpected lot is answered 400 with an error on `lot`.")
-    price = serializers.DecimalField(max_digits=16, decimal_places=2)
-    duration_days = serializers.IntegerField()
-    quality = serializers.CharField()
-    project_manager = serializers.CharField()
-    security_reference = serializers.CharField()
+    sealed_content = serializers.CharField(
+        required=False, help_text="Base64 of the content sealed by the client to the tender key (crypto_box_seal): "
+        "JSON with price (a string with two decimals), duration_days, quality, project_manager, "
+        "security_reference, padded with a 'pad' string of spaces to a multiple of 1024 bytes. The server checks "
+        "only its form; the fields are checked when the opening decrypts it. With it, leave the plain fields out "
+        "and send sealed attachments.")
+    price = serializers.DecimalField(max_digits=16, decimal_places=2, required=False,
+                                     help_text="Plain path (sealed by the server): see sealed_content.")
+    duration_days = serializers.IntegerField(required=False)
+    quality = serializers.CharField(required=False)
+    project_manager = serializers.CharField(required=False)
+    security_reference = serializers.CharField(required=False)
     client_key = serializers.CharField(required=False)
-    attachments = serializers.ListField(child=serializers.FileField(), required=False)
+    attachments = serializers.ListField(child=serializers.FileField(), required=False,
+                                        help_text="Files; with sealed_content, each one sealed by the client.")
 
 
 SubmissionResponse = inline_serializer("SubmissionResponse", {
@@ -113,8 +126,9 @@ class BidViewSet(viewsets.GenericViewSet):
         content = {name: data.get(name) for name in CONTENT_FIELDS}
         files = request.FILES.getlist("attachments") if request.FILES else []
         client_key = data.get("client_key") or request.headers.get("Idempotency-Key", "")
+        sealed = data.get("sealed_content")
         submission = services.submit_bid(Caller.from_request(request), tender, content, files, client_key,
-                                         lot=data.get("lot"))
+                                         lot=data.get("lot"), sealed_content=sealed)
         body = {"bid": BidSerializer(submission.bid).data, "receipt": submission.receipt.document(),
                 "replayed": not submission.created}
         return Response(body, status=status.HTTP_201_CREATED if submission.created else status.HTTP_200_OK)
@@ -153,6 +167,22 @@ class ReceiptVerifyView(APIView):
         return Response({"valid": not reasons, "reasons": reasons})
 
 
+class SealingKeyView(APIView):
+    """The public key a published tender's bids are sealed to; open to anyone (sealing needs no secret)."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(responses=inline_serializer("SealingKey", {
+        "tender": serializers.IntegerField(), "algorithm": serializers.CharField(),
+        "public_key": serializers.CharField(), "pad_to": serializers.IntegerField()}))
+    def get(self, request, tender_pk):
+        key = selectors.sealing_key(tender_pk)
+        if key is None:
+            raise Http404(_("No such tender."))
+        return Response({"tender": tender_pk, "algorithm": "X25519 sealed box (libsodium crypto_box_seal)",
+                         "public_key": key, "pad_to": PAD_TO})
+
+
 class PlatformKeyView(APIView):
     permission_classes = [permissions.AllowAny]
 
@@ -186,6 +216,7 @@ router.register("bids", BidViewSet, basename="bid")
 urlpatterns = [
     path("receipts/verify/", ReceiptVerifyView.as_view(), name="receipt-verify"),
     path("platform-key/", PlatformKeyView.as_view(), name="platform-key"),
+    path("tenders/<int:tender_pk>/sealing-key/", SealingKeyView.as_view(), name="sealing-key"),
     path("tenders/<int:tender_pk>/submission-signals/", SubmissionSignalsView.as_view(),
          name="submission-signals"),
 ] + router.urls

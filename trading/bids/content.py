@@ -4,6 +4,8 @@ Validation runs on the plaintext in memory; what leaves this module is only
 ciphertext. Error messages never echo the submitted values, so the plaintext
 cannot reach a log through an error either.
 """
+import base64
+import binascii
 import io
 import json
 import os
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from trading import sealing
 from trading.tenders import documents
@@ -26,6 +29,12 @@ CLIENT_KEY_PATTERN = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 TEXT_LIMITS = {"quality": 200, "project_manager": 100, "security_reference": 100}
 # What a bid says, sealed until the opening.
 CONTENT_FIELDS = ("price", "duration_days", *TEXT_LIMITS)
+# A sealed box (libsodium crypto_box_seal, PyNaCl SealedBox) is the plaintext plus an ephemeral X25519 public key
+# (32 bytes) and a MAC (16 bytes).
+SEAL_OVERHEAD = 48
+# Sealed content from a client that sealed it itself: the server cannot read it, only check its form.
+SEALED_CONTENT_BYTES = (SEAL_OVERHEAD + 16, SEAL_OVERHEAD + 8 * PAD_TO)
+MAX_NAME_BYTES = 2 + 4 * 200  # the length prefix and a name of 200 characters in UTF-8
 
 
 @dataclass(frozen=True)
@@ -167,3 +176,92 @@ def unseal_attachment(private_key: bytes, ciphertext: bytes) -> Attachment:
     plain = sealing.unseal(private_key, ciphertext)
     (length,) = struct.unpack(">H", plain[:2])
     return Attachment(plain[2:2 + length].decode("utf-8"), plain[2 + length:])
+
+
+# --- bids sealed by the bidder's own browser or API client -------------------------------------
+
+def read_sealed_content(value) -> bytes:
+    """The bid content a client sealed itself (base64 of a sealed box): its form is checked, never its values."""
+    low, high = SEALED_CONTENT_BYTES
+    if value is None or value == "":
+        raise ValidationError({"sealed_content": _(
+            "The bid was not sealed. The bid form seals it in your browser: allow its scripts and try again "
+            "(API clients send the content sealed to the tender key).")})
+    if not isinstance(value, str) or len(value) > 4 * (high // 3 + 1) + 8:
+        raise ValidationError({"sealed_content": _("The sealed content is not a sealed bid (base64 of at most "
+                                                   "%(max)d bytes).") % {"max": high}})
+    try:
+        data = base64.b64decode(value.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        raise ValidationError({"sealed_content": _("The sealed content is not valid base64.")}) from None
+    if not low <= len(data) <= high:
+        raise ValidationError({"sealed_content": _(
+            "The sealed content is %(n)d bytes; a sealed bid is between %(low)d and %(high)d bytes.")
+            % {"n": len(data), "low": low, "high": high}})
+    return data
+
+
+def read_sealed_attachments(files) -> list[bytes]:
+    """Attachments a client sealed itself: their count and sizes are checked; their names and contents are
+    sealed, so their type is checked when they are opened."""
+    files = list(files or [])
+    if len(files) > MAX_ATTACHMENTS:
+        raise ValidationError({"attachments": _("At most %(n)d attachments.") % {"n": MAX_ATTACHMENTS}})
+    limit = settings.SUNLIGHT["MAX_ATTACHMENT_BYTES"] + SEAL_OVERHEAD + MAX_NAME_BYTES
+    result, errors = [], []
+    for number, upload in enumerate(files, 1):
+        data = upload if isinstance(upload, bytes) else upload.read(limit + 1)
+        if len(data) > limit:
+            errors.append(_("Sealed attachment %(n)d is larger than %(mb).1f MB.")
+                          % {"n": number, "mb": limit / 1024 / 1024})
+        elif len(data) < SEAL_OVERHEAD + 3:
+            errors.append(_("Sealed attachment %(n)d is too short to be a sealed file.") % {"n": number})
+        else:
+            result.append(data)
+    if errors:
+        raise ValidationError({"attachments": errors})
+    return result
+
+
+FIELD_LABELS = {"price": gettext_lazy("price"), "duration_days": gettext_lazy("duration"),
+                "quality": gettext_lazy("quality commitment"), "project_manager": gettext_lazy("project manager"),
+                "security_reference": gettext_lazy("bid security reference")}
+
+
+def check_opened(plaintext: bytes) -> dict:
+    """At the opening: the same field checks as the bid form's, on what a sealed bid decrypts to.
+
+    Returns the cleaned content, or raises ValidationError with one reason naming each field that fails.
+    """
+    try:
+        values = json.loads(plaintext)
+    except (ValueError, UnicodeDecodeError):
+        raise ValidationError(_("the sealed content is not a bid (not JSON)")) from None
+    if not isinstance(values, dict):
+        raise ValidationError(_("the sealed content is not a bid (not a JSON object)"))
+    try:
+        return clean_content(values)
+    except ValidationError as exc:
+        raise ValidationError("; ".join(f"{FIELD_LABELS.get(field, field)}: {' '.join(messages)}"
+                                        for field, messages in exc.message_dict.items())) from None
+
+
+def seal_bid(public_key: bytes, data, attachments=()) -> tuple[str, list[bytes]]:
+    """What a bidder's client does before it sends anything: check the fields, then seal the content and each
+    attachment to the tender key. Returns the base64 sealed content and the sealed attachments (Python clients
+    and tests use it; the browser does the same in bids/seal.js)."""
+    errors = {}
+    for check, value in ((clean_content, data), (read_attachments, attachments)):
+        try:
+            checked = check(value)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+            continue
+        if check is clean_content:
+            content = checked
+        else:
+            files = checked
+    if errors:
+        raise ValidationError(errors)
+    sealed = base64.b64encode(seal_content(public_key, content)).decode()
+    return sealed, [seal_attachment(public_key, f) for f in files]

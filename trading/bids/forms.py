@@ -22,16 +22,51 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(f, initial) for f in files]
 
 
-class BidForm(forms.Form):
-    price = forms.DecimalField(label=_("Bid price (CNY)"), max_digits=16, decimal_places=2, min_value=0.01)
-    duration_days = forms.IntegerField(label=_("Duration (days)"), min_value=1, max_value=MAX_DURATION_DAYS)
-    quality = forms.CharField(label=_("Quality commitment"), max_length=TEXT_LIMITS["quality"])
-    project_manager = forms.CharField(label=_("Project manager"), max_length=TEXT_LIMITS["project_manager"])
+class _Unsent:
+    """An input the browser reads and seals (bids/seal.js): rendered without a name, so no form ever sends it."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"]["data-sealed"] = name
+        context["widget"]["name"] = ""
+        return context
+
+
+class UnsentNumberInput(_Unsent, forms.NumberInput):
+    pass
+
+
+class UnsentTextInput(_Unsent, forms.TextInput):
+    pass
+
+
+class UnsentFileInput(_Unsent, MultipleFileInput):
+    pass
+
+
+class BidContentForm(forms.Form):
+    """What a bid says: shown to the bidder, sealed in the browser, never posted (see BidForm)."""
+
+    price = forms.DecimalField(label=_("Bid price (CNY)"), max_digits=16, decimal_places=2, min_value=0.01,
+                               widget=UnsentNumberInput)
+    duration_days = forms.IntegerField(label=_("Duration (days)"), min_value=1, max_value=MAX_DURATION_DAYS,
+                                       widget=UnsentNumberInput)
+    quality = forms.CharField(label=_("Quality commitment"), max_length=TEXT_LIMITS["quality"],
+                              widget=UnsentTextInput)
+    project_manager = forms.CharField(label=_("Project manager"), max_length=TEXT_LIMITS["project_manager"],
+                                      widget=UnsentTextInput)
     security_reference = forms.CharField(label=_("Bid security reference"),
-                                         max_length=TEXT_LIMITS["security_reference"],
+                                         max_length=TEXT_LIMITS["security_reference"], widget=UnsentTextInput,
                                          help_text=_("The bank guarantee or transfer reference of your bid security."))
-    attachments = MultipleFileField(label=_("Attachments"), required=False,
-                                    help_text=_("Sealed before they are stored."))
+    attachments = MultipleFileField(label=_("Attachments"), required=False, widget=UnsentFileInput,
+                                    help_text=_("Sealed in your browser before they are sent."))
+
+
+class BidForm(forms.Form):
+    """What the bid form posts: the content and attachments sealed in the browser, never the plain fields."""
+
+    sealed_content = forms.CharField(widget=forms.HiddenInput, required=False)
+    sealed_attachments = MultipleFileField(required=False)
     client_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     device_fingerprint = forms.CharField(widget=forms.HiddenInput, required=False, max_length=128)
 

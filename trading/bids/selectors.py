@@ -12,7 +12,7 @@ from trading.accounts.permissions import authorize
 from trading.tenders.models import Lot, Tender, TenderStatus
 
 from .content import as_row_id
-from .models import Bid, BidStatus, Receipt
+from .models import Bid, BidStatus, Receipt, TenderKey
 
 AFTER_OPENING = {TenderStatus.EVALUATION, TenderStatus.CANDIDATES, TenderStatus.AWARDED, TenderStatus.COMPLETE}
 
@@ -86,3 +86,16 @@ def submission_signals(user, tender_id):
     rows = (Bid.objects.filter(tender=tender).select_related("bidder")
             .order_by("bidder__name", "version"))
     return tender, rows
+
+
+def sealing_key(tender_id):
+    """The tender's public key that bids are sealed to, in base64, for any published tender; None for none.
+
+    Public: sealing needs no secret, and the browser and API clients seal to it before sending anything.
+    """
+    import base64
+
+    tender_id = as_row_id(tender_id)
+    found = (TenderKey.objects.exclude(tender__status=TenderStatus.DRAFT).filter(tender_id=tender_id)
+             .values_list("public_key", flat=True).first()) if tender_id else None
+    return base64.b64encode(bytes(found)).decode() if found is not None else None

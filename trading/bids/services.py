@@ -106,10 +106,14 @@ def _next_receipt_seq():
     return row[0]
 
 
-def submit_bid(caller, tender_id, data, attachments=(), client_key="", lot=None):
+def submit_bid(caller, tender_id, data=None, attachments=(), client_key="", lot=None, *, sealed_content=None):
     """Submit a sealed bid, or replace the bidder's active one; return a Submission.
 
-    `data` holds price, duration_days, quality, project_manager, security_reference.
+    Sealed by the bidder (the bid form in the browser, API clients that seal): `sealed_content` is the base64
+    sealed box of the content and `attachments` are sealed boxes too; only their form is checked here, the
+    fields are checked again when the opening decrypts them. Otherwise (the API's plaintext path, kept for
+    compatibility) `data` holds price, duration_days, quality, project_manager, security_reference and
+    `attachments` the files, and both are checked and sealed here.
     `lot` is the lot's number within the tender: required when the tender has lots (one active bid
     per bidder and lot), refused when it has none (one active bid per bidder and tender).
     The same client key returns the same bid and receipt instead of a second bid.
@@ -119,8 +123,16 @@ def submit_bid(caller, tender_id, data, attachments=(), client_key="", lot=None)
     client_key = bid_content.clean_client_key(client_key)
     tender_id = bid_content.as_row_id(tender_id)
     errors = {}
-    content = _collect(errors, bid_content.clean_content, data)
-    files = _collect(errors, bid_content.read_attachments, attachments)
+    if sealed_content is not None:
+        sent = sorted(name for name in bid_content.CONTENT_FIELDS if (data or {}).get(name) not in (None, ""))
+        if sent:
+            errors["sealed_content"] = [_("Send the bid either sealed or as plain fields, not both (plain: %(fields)s).")
+                                        % {"fields": ", ".join(sent)}]
+        sealed = _collect(errors, bid_content.read_sealed_content, sealed_content)
+        sealed_files = _collect(errors, bid_content.read_sealed_attachments, attachments)
+    else:
+        content = _collect(errors, bid_content.clean_content, data or {})
+        files = _collect(errors, bid_content.read_attachments, attachments)
     lot = _collect(errors, clean_lot, tender_id, lot)
     if errors:
         if client_key and Bid.objects.filter(bidder=organisation, client_key=client_key).exists():
@@ -129,10 +141,10 @@ def submit_bid(caller, tender_id, data, attachments=(), client_key="", lot=None)
         raise ValidationError(errors)
     # Sealing is the costly part: done before the transaction, so no lock waits on it.
     public_key = _tender_public_key(tender_id)
-    if public_key is not None:
+    if public_key is not None and sealed_content is None:
         sealed = bid_content.seal_content(public_key, content)
         sealed_files = [bid_content.seal_attachment(public_key, f) for f in files]
-    content = files = None  # plaintext goes no further than this line
+        content = files = None  # plaintext goes no further than this line
     written = []
     try:
         with transaction.atomic():
@@ -325,8 +337,9 @@ def _check_key(tender, private_key):
 def open_bids(tender, private_key, caller=None):
     """Decrypt the tender's submitted bids and fill their announced fields; refuse before the deadline.
 
-    Bids still waiting for reconfirmation lapse; a bid whose ciphertext does not open
-    is marked withdrawn at opening. Returns the opened bids in announcement order: by lot number,
+    Bids still waiting for reconfirmation lapse; a bid whose ciphertext does not open, or opens to content
+    that fails the bid form's field checks (`content.check_opened`), is marked withdrawn at opening with its reason
+    (the ceremony then tells the bidder's fault from the platform's). Returns the opened bids in announcement order: by lot number,
     then in order of receipt. Bids of a lot that failed at the opening are no longer active and stay sealed.
     """
     from trading.accounts.caller import Caller
@@ -348,13 +361,20 @@ def open_bids(tender, private_key, caller=None):
                 bid.save(update_fields=["status"])
                 continue
             try:
-                values = sealing.unseal_json(private_key, bid.sealed_content)
-                _fill_opened_fields(bid, values)
-            except (sealing.SealingError, ArithmeticError, ValueError, TypeError, KeyError):
+                values = bid_content.check_opened(sealing.unseal(private_key, bid.sealed_content or b""))
+            except sealing.SealingError:
                 bid.status = BidStatus.WITHDRAWN_AT_OPENING
                 bid.opening_note = _("The sealed bid could not be decrypted.")
                 bid.save(update_fields=["status", "opening_note"])
                 continue
+            except ValidationError as exc:
+                # Sealed by the bidder's own client, so checked here for the first time: not announced.
+                bid.status = BidStatus.WITHDRAWN_AT_OPENING
+                bid.opening_note = (_("The bid decrypts but is not a valid bid: %(reason)s")
+                                    % {"reason": " ".join(exc.messages)})[:300]
+                bid.save(update_fields=["status", "opening_note"])
+                continue
+            _fill_opened_fields(bid, values)
             order += 1
             bid.status, bid.announce_order = BidStatus.OPENED, order
             bid.save()

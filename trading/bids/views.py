@@ -1,10 +1,12 @@
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -13,8 +15,8 @@ from trading.accounts.permissions import authorize
 from trading.tenders.forms import apply_errors
 
 from . import receipts, selectors, services
-from .content import CONTENT_FIELDS
-from .forms import BidForm, ReceiptCheckForm
+from .content import MAX_ATTACHMENTS, MAX_DURATION_DAYS, PAD_TO, TEXT_LIMITS
+from .forms import BidContentForm, BidForm, ReceiptCheckForm
 
 
 def _bound(request):
@@ -23,24 +25,37 @@ def _bound(request):
 
 @login_required
 def submit(request, tender_pk):
+    """The bid form: the browser seals the content and attachments (bids/seal.js) and posts only ciphertext."""
     authorize(request.user, "bid.submit")
     tender = selectors.published_tender(tender_pk)
     lots = selectors.tender_lots(tender)
     current = selectors.own_active_bids(request.user, tender)
     # "Replace" on my bids links here with ?lot=<number>, so the form starts on that lot.
     form = BidForm(*_bound(request), lots=lots, initial={"lot": request.GET.get("lot", "")})
+    sealing_script = "application/json" in request.headers.get("Accept", "")
     if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in CONTENT_FIELDS}
         try:
-            submission = services.submit_bid(Caller.from_request(request), tender.pk, data,
-                                             form.cleaned_data["attachments"], form.cleaned_data["client_key"],
-                                             lot=form.cleaned_data.get("lot"))
+            submission = services.submit_bid(Caller.from_request(request), tender.pk,
+                                             attachments=form.cleaned_data["sealed_attachments"],
+                                             client_key=form.cleaned_data["client_key"],
+                                             lot=form.cleaned_data.get("lot"),
+                                             sealed_content=form.cleaned_data["sealed_content"])
         except ValidationError as error:
             apply_errors(form, error)
         else:
             messages.success(request, _("Your sealed bid was stored. Keep the receipt below."))
-            return redirect("bids:receipt", bid_pk=submission.bid.pk)
-    return render(request, "bids/submit.html", {"tender": tender, "lots": lots, "form": form, "current": current})
+            url = reverse("bids:receipt", kwargs={"bid_pk": submission.bid.pk})
+            return JsonResponse({"receipt_url": url}, status=201) if sealing_script else redirect(url)
+    if request.method == "POST" and sealing_script:
+        return JsonResponse({"errors": {field: [str(m) for m in errors] for field, errors in form.errors.items()}},
+                            status=400)
+    return render(request, "bids/submit.html", {
+        "tender": tender, "lots": lots, "form": form, "content_form": BidContentForm(), "current": current,
+        "sealing_key": selectors.sealing_key(tender.pk), "limits": {
+            "pad_to": PAD_TO, "max_attachments": MAX_ATTACHMENTS, "max_amount": str(settings.SUNLIGHT["MAX_AMOUNT"]),
+            "max_attachment_bytes": settings.SUNLIGHT["MAX_ATTACHMENT_BYTES"],
+            "extensions": list(settings.SUNLIGHT["DOCUMENT_EXTENSIONS"]), "max_duration": MAX_DURATION_DAYS,
+            "text_limits": TEXT_LIMITS}})
 
 
 @login_required

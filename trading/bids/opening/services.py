@@ -24,6 +24,7 @@ from trading.accounts.models import HolderKey
 from trading.accounts.permissions import allowed, authorize
 from trading.accounts.roles import Role
 from trading.audit.services import record
+from trading.bids import content as bid_content
 from trading.bids.models import Bid, BidStatus, KeyShare, TenderKey
 from trading.bids.services import open_bids
 from trading.tenders import clock, holds
@@ -421,15 +422,20 @@ def _classify_failure(bid, private_key):
         bid.save(update_fields=["opening_note"])
         return
     try:
-        sealing.unseal(private_key, bid.sealed_content or b"")
+        plaintext = sealing.unseal(private_key, bid.sealed_content or b"")
     except sealing.SealingError:
         bid.opening_note = _("The stored ciphertext does not open with the tender key (not the bidder's fault); "
                              "the bid counts as withdrawn.")
         bid.save(update_fields=["opening_note"])
         return
+    try:
+        bid_content.check_opened(plaintext)  # the bid form's field checks, again: say which field fails
+        reason = _("its fields")
+    except ValidationError as exc:
+        reason = " ".join(exc.messages)
     bid.status = BidStatus.REVOKED
-    bid.opening_note = _("The bid decrypts but its content is not a valid bid (the bidder's fault); "
-                         "the bid counts as revoked.")
+    bid.opening_note = (_("The bid decrypts but its content is not a valid bid (the bidder's fault): %(reason)s. "
+                          "The bid counts as revoked.") % {"reason": reason})[:300]
     bid.save(update_fields=["status", "opening_note"])
 
 

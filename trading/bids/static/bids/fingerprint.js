@@ -47,6 +47,7 @@
   }
 
   var ready = digest(properties());
+  window.sunlightFingerprint = ready;  /* bids/seal.js waits for it before sending a sealed bid */
 
   document.addEventListener("DOMContentLoaded", function () {
     var fields = document.querySelectorAll("input[name=device_fingerprint]");
@@ -55,7 +56,7 @@
     });
     Array.prototype.forEach.call(fields, function (field) {
       var form = field.form;
-      if (!form) { return; }
+      if (!form || form.hasAttribute("data-seals")) { return; }  /* seal.js sends that form itself */
       form.addEventListener("submit", function (event) {
         if (field.value) { return; }
         event.preventDefault();
