@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from tests.bids.builders import CONTENT, api_client
+from tests.bids.builders import CONTENT, api_client, sealed_form
 from tests.tenders.builders import draft_tender
 from trading.audit.models import AuditEntry
 from trading.bids.models import Bid, BidAttachment, Receipt
@@ -43,7 +43,7 @@ def test_form_submission_gets_a_page_not_a_traceback(broken_disk, tender_for_bid
     client = Client(raise_request_exception=False)
     client.force_login(contractor)
     response = client.post(reverse("bids:submit", args=[tender_for_bids.pk]),
-                           {**CONTENT, "attachments": [SimpleUploadedFile("a.pdf", PDF)]})
+                           sealed_form(tender_for_bids, attachments=[SimpleUploadedFile("a.pdf", PDF)]))
     page = response.content.decode()
     assert response.status_code == 503
     assert "try again" in page and "Traceback" not in page and "OSError" not in page

@@ -4,7 +4,7 @@ from django.contrib.auth import SESSION_KEY
 from django.test import Client
 from django.urls import reverse
 
-from tests.bids.builders import CONTENT
+from tests.bids.builders import CONTENT, sealed_form
 from tests.factories import PASSWORD, make_user
 from trading.audit.models import AuditEntry
 from trading.bids.models import Bid
@@ -28,7 +28,7 @@ def test_forms_without_a_csrf_token_are_refused(csrf_client, contractor, tender_
     assert SESSION_KEY not in csrf_client.session
     csrf_client.force_login(contractor)
     url = reverse("bids:submit", args=[tender_for_bids.pk])
-    assert csrf_client.post(url, CONTENT).status_code == 403
+    assert csrf_client.post(url, sealed_form(tender_for_bids)).status_code == 403
     # The API with a session cookie is a browser too: DRF checks the token there as well.
     assert csrf_client.post("/api/bids/", {"tender": tender_for_bids.pk, **CONTENT},
                             content_type="application/json").status_code == 403
@@ -36,7 +36,7 @@ def test_forms_without_a_csrf_token_are_refused(csrf_client, contractor, tender_
     assert not Bid.objects.exists()
     # With the token taken from the form, the same submission goes through.
     token = csrf_client.get(url).context["csrf_token"]
-    response = csrf_client.post(url, {**CONTENT, "csrfmiddlewaretoken": str(token)})
+    response = csrf_client.post(url, {**sealed_form(tender_for_bids), "csrfmiddlewaretoken": str(token)})
     assert response.status_code == 302 and Bid.objects.count() == 1
 
 
@@ -97,7 +97,7 @@ def test_a_client_cannot_choose_the_address_the_audit_log_records(contractor, te
     client = Client(REMOTE_ADDR="198.51.100.20")
     client.force_login(contractor)
     url = reverse("bids:submit", args=[tender_for_bids.pk])
-    client.post(url, CONTENT, HTTP_X_FORWARDED_FOR="10.9.9.9")
+    client.post(url, sealed_form(tender_for_bids), HTTP_X_FORWARDED_FOR="10.9.9.9")
     bid = Bid.objects.get()
     assert bid.ip == "198.51.100.20"
     assert AuditEntry.objects.filter(action="bids.submit").get().ip == "198.51.100.20"
