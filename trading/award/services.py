@@ -281,9 +281,30 @@ def _award_tender_when_complete(caller, tender, notice):
         _("Awarded to %(winner)s") % {"winner": a.winner.name} for a in awards))
 
 
+def has_contract(made):
+    """True when a contract is concluded on the award (the contracts room, above this one, adds the relation)."""
+    return hasattr(Award, "contract") and Award.objects.filter(pk=made.pk, contract__isnull=False).exists()
+
+
+def revoke(caller, tender, made, because, reason, action="award.revoke", **summary):
+    """Revoke one live award (kept, marked; its candidate is not awarded again) and send an awarded tender back
+    to its candidates. For the use cases that decided it, inside their transaction, with the tender locked."""
+    made.revoked_at, made.revoked_because, made.revoked_reason = clock.now(), because, reason
+    made.save(update_fields=["revoked_at", "revoked_because", "revoked_reason"])
+    Bid.objects.filter(pk=made.bid_id).update(is_winner=False)
+    record(caller, action, made, tender=tender.reference, winner=made.winner.name, because=because, **summary)
+    if tender.status == TenderStatus.AWARDED:
+        tender.winner, tender.awarded_amount = None, None
+        tender.save(update_fields=["winner", "awarded_amount"])
+        move_tender(caller, tender, TenderStatus.CANDIDATES,
+                    _("Award to %(winner)s revoked: %(why)s") % {"winner": made.winner.name,
+                                                                 "why": made.get_revoked_because_display()})
+    return made
+
+
 def revoke_award(caller, award_id, because, reason):
     """The winner declined, failed to sign or was found disqualified: the award is revoked (kept, marked) and the
-    next candidate may be awarded."""
+    next candidate may be awarded. A concluded contract is ended in the contract room, not here."""
     row_id = as_row_id(award_id)
     tender_id = Award.objects.filter(pk=row_id).values_list("tender_id", flat=True).first() if row_id else None
     if tender_id is None:
@@ -294,21 +315,14 @@ def revoke_award(caller, award_id, because, reason):
         errors["because"] = _("Choose why the award is revoked.")
     with transaction.atomic():
         tender = _lock_own(caller, tender_id)
-        made = Award.objects.select_for_update().get(pk=row_id)
+        made = Award.objects.select_for_update().select_related("winner").get(pk=row_id)
         if made.revoked:
             errors["award"] = _("This award was already revoked.")
         elif tender.status not in (TenderStatus.CANDIDATES, TenderStatus.AWARDED):
             errors["award"] = _("An award is revoked before the procedure is complete.")
+        elif has_contract(made):
+            errors["award"] = _("A contract is concluded on this award: end it in the contract room; the award "
+                                "stays as it was made.")
         if errors:
             raise ValidationError(errors)
-        made.revoked_at, made.revoked_because, made.revoked_reason = clock.now(), because, reason
-        made.save(update_fields=["revoked_at", "revoked_because", "revoked_reason"])
-        Bid.objects.filter(pk=made.bid_id).update(is_winner=False)
-        record(caller, "award.revoke", made, tender=tender.reference, winner=made.winner.name, because=because)
-        if tender.status == TenderStatus.AWARDED:
-            tender.winner, tender.awarded_amount = None, None
-            tender.save(update_fields=["winner", "awarded_amount"])
-            move_tender(caller, tender, TenderStatus.CANDIDATES,
-                        _("Award to %(winner)s revoked: %(why)s") % {"winner": made.winner.name,
-                                                                     "why": made.get_revoked_because_display()})
-    return made
+        return revoke(caller, tender, made, because, reason)

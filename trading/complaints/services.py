@@ -16,6 +16,7 @@ from trading.accounts.models import Organisation
 from trading.accounts.permissions import authorize
 from trading.audit.services import record
 from trading.award.models import Award, CandidateNotice, PassOver
+from trading.award.services import has_contract, revoke
 from trading.bids.content import as_row_id
 from trading.bids.models import Bid
 from trading.credit import services as credit
@@ -414,7 +415,7 @@ def _remedy_problem(tender, remedy):
     if remedy == Remedy.CANCEL_AWARD and not live.exists():
         return _("The tender has no award to cancel.")
     # A concluded contract is the contracts room's to end; a remedy here would leave it on a revoked award.
-    if hasattr(Award, "contract") and live.filter(contract__isnull=False).exists():
+    if any(has_contract(made) for made in live):
         return _("A contract is concluded on this award: the remedy cannot undo it here; record the finding and "
                  "order the entity to act on the contract.")
     return None
@@ -425,15 +426,8 @@ def _cancel_awards(caller, tender, complaint, reason, now):
     again); an awarded tender goes back to its candidates, so the next one may be awarded."""
     for made in Award.objects.select_for_update().filter(tender=tender, revoked_at__isnull=True).select_related(
             "winner"):
-        made.revoked_at, made.revoked_because, made.revoked_reason = now, PassOver.DISQUALIFIED, reason
-        made.save(update_fields=["revoked_at", "revoked_because", "revoked_reason"])
-        Bid.objects.filter(pk=made.bid_id).update(is_winner=False)
-        record(caller, "complaints.cancel_award", made, tender=tender.reference, winner=made.winner.name,
+        revoke(caller, tender, made, PassOver.DISQUALIFIED, reason, action="complaints.cancel_award",
                complaint=complaint.pk)
-    if tender.status == TenderStatus.AWARDED:
-        tender.winner, tender.awarded_amount = None, None
-        tender.save(update_fields=["winner", "awarded_amount"])
-        move_tender(caller, tender, TenderStatus.CANDIDATES, reason)
 
 
 def _apply_remedy(caller, tender, complaint, now):
