@@ -145,3 +145,19 @@ def test_a_swapped_sealed_bid_reaches_the_supervisors_inbox_as_what_it_is():
     dispatch(clock.now())
     [alarm] = Notification.objects.filter(user=c.supervisors[0], kind="integrity")
     assert c.bids[1].bidder.name in messages.body(alarm) and "minutes" not in messages.body(alarm)
+
+
+def test_an_entry_still_under_an_embargo_tells_nobody():
+    from django.db import transaction
+
+    from trading.audit.services import record
+    from trading.experts.selectors import embargo_key
+
+    from tests.evaluation.builders import evaluating
+
+    e = evaluating()  # the committee is seated: its embargo stands until the candidate notice
+    with transaction.atomic():
+        record(Caller.system(), "award.publish_notice", e.tender, embargo=embargo_key(e.tender),
+               tender=e.tender.reference, closes_at=clock.now().isoformat())
+    dispatch(clock.now())
+    assert not Notification.objects.filter(tender=e.tender, kind="candidate_notice").exists()
