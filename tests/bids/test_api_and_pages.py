@@ -60,7 +60,9 @@ def test_the_form_submits_a_sealed_bid_and_shows_the_receipt(client, tender, con
             "device_fingerprint": "sha256:cafe"}
     answer = client.post(url, form, HTTP_ACCEPT="application/json")
     bid = Bid.objects.get()
-    assert answer.status_code == 201 and answer.json() == {"receipt_url": reverse("bids:receipt", args=[bid.pk])}
+    assert answer.status_code == 201 and answer.json() == {
+        "receipt_url": reverse("bids:receipt", args=[bid.pk]),
+        "receipt_json_url": reverse("bids:receipt_download", args=[bid.pk])}
     assert bid.device_fingerprint == "sha256:cafe" and bid.attachments.count() == 1
     assert bytes(bid.sealed_content) == base64.b64decode(form["sealed_content"])
     assert bid.content_digest in client.get(answer.json()["receipt_url"]).content.decode()

@@ -71,7 +71,7 @@ def test_contractor_submits_a_bid_and_sees_the_receipt(live_server, chromium_pat
 
 
 PDF = b"%PDF-1.7\n% Method statement of the bidder, confidential until the opening\n"
-TYPED = {"price": "736200.50", "duration_days": "95", "quality": "Qualified, GB 50300 excellent grade",
+TYPED = {"price": "736200.50", "duration_days": "1287", "quality": "Qualified, GB 50300 excellent grade",
          "project_manager": "Ouyang Mingyue", "security_reference": "BG-SECRET-4471"}
 
 
@@ -124,7 +124,8 @@ def test_the_browser_seals_the_bid_so_no_plain_field_reaches_the_server(live_ser
     assert "script-src 'self'" in policy and "wasm-unsafe-eval" not in policy and "unsafe-eval" not in policy
     assert len(bodies) == 1 and bodies[0], "the bid form sends one POST, with a body"
     body = bodies[0]
-    for value in (*TYPED.values(), "736200.5", "method-statement", "Method statement"):
+    # (Values of four characters and more: a shorter one could turn up by chance in the base64 or the boxes.)
+    for value in (*TYPED.values(), "736200.5", "method-statement", "Method statement", "duration_days", "quality"):
         assert value.encode() not in body, f"{value!r} reached the server in plain"
     sealed = re.search(rb'name="sealed_content"\r\n\r\n([A-Za-z0-9+/=]+)\r\n', body).group(1)
     assert b'name="sealed_attachments"' in body and b'name="price"' not in body
@@ -143,5 +144,43 @@ def test_the_browser_seals_the_bid_so_no_plain_field_reaches_the_server(live_ser
     bid.refresh_from_db()
     assert [b.pk for b in opened] == [bid.pk] and bid.status == BidStatus.OPENED
     assert (bid.price, bid.duration_days, bid.quality, bid.project_manager, bid.security_reference) == (
-        Decimal("736200.50"), 95, TYPED["quality"], TYPED["project_manager"], TYPED["security_reference"])
+        Decimal("736200.50"), 1287, TYPED["quality"], TYPED["project_manager"], TYPED["security_reference"])
     assert (attachment.name, attachment.data) == ("method-statement.pdf", PDF)
+
+
+@pytest.mark.browser
+def test_the_browser_alarms_when_the_receipt_names_another_ciphertext(live_server, chromium_path, contractor):
+    """A web process that stores or signs another ciphertext than the one sent: here the receipt it returns names
+    another digest. The script compares it with what it sent and shows the alarm instead of the receipt."""
+    entity = make_user("entity")
+    tender = published_tender(entity_user=entity, holders=[give_holder_key(entity),
+                                                           give_holder_key(make_user("supervisor"))])
+    get_resolver().check()
+    forged = "ab" * 32
+
+    def swap_digest(route):
+        response = route.fetch()
+        receipt = response.json()
+        receipt["payload"]["ciphertext_sha256"] = forged
+        route.fulfill(response=response, json=receipt)
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.set_default_timeout(30000)
+            _log_in(page, live_server.url, contractor)
+            page.goto(f"{live_server.url}/bids/tender/{tender.pk}/submit/")
+            page.route("**/receipt.json", swap_digest)
+            for name, value in TYPED.items():
+                page.fill(f"[data-sealed={name}]", value)
+            page.wait_for_function("document.querySelector('input[name=device_fingerprint]').value !== ''")
+            page.click("#bid-form button[type=submit]")
+            page.wait_for_selector("#bid-alarm:not([hidden])")
+            alarm = page.inner_text("#bid-alarm")
+            stayed = page.url.endswith(f"/bids/tender/{tender.pk}/submit/")
+        finally:
+            browser.close()
+    bid = Bid.objects.get()
+    assert stayed and "does not name the sealed bid this browser sent" in alarm
+    assert bid.content_digest in alarm and forged in alarm

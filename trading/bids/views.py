@@ -45,7 +45,10 @@ def submit(request, tender_pk):
         else:
             messages.success(request, _("Your sealed bid was stored. Keep the receipt below."))
             url = reverse("bids:receipt", kwargs={"bid_pk": submission.bid.pk})
-            return JsonResponse({"receipt_url": url}, status=201) if sealing_script else redirect(url)
+            if not sealing_script:
+                return redirect(url)
+            return JsonResponse({"receipt_url": url, "receipt_json_url": reverse(
+                "bids:receipt_download", kwargs={"bid_pk": submission.bid.pk})}, status=201)
     if request.method == "POST" and sealing_script:
         return JsonResponse({"errors": {field: [str(m) for m in errors] for field, errors in form.errors.items()}},
                             status=400)

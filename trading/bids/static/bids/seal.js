@@ -116,6 +116,36 @@
     return {bytes: bytes, type: "multipart/form-data; boundary=" + boundary};
   }
 
+  /* The platform signs the receipt over what it stored: it must be the ciphertext this browser sent. A web
+     process that stored or signed anything else is caught here, and the bidder sees an alarm, not the receipt. */
+  function checkReceipt(answer, sent) {
+    var receipt = fetch(answer.receipt_json_url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+      .then(function (response) { return response.json(); });
+    return Promise.all([sent, receipt]).then(function (both) {
+      var digests = both[0], payload = both[1].payload || {};
+      if (digests.content === null || (payload.ciphertext_sha256 === digests.content &&
+          JSON.stringify(payload.attachments_sha256 || []) === JSON.stringify(digests.attachments))) {
+        window.location.assign(answer.receipt_url);  // matches (or no WebCrypto here to check with)
+        return;
+      }
+      var alarm = document.getElementById("bid-alarm");
+      alarm.hidden = false;
+      alarm.querySelector("[data-sent]").textContent = digests.content;
+      alarm.querySelector("[data-named]").textContent = String(payload.ciphertext_sha256);
+      alarm.querySelector("a").href = answer.receipt_url;
+    }, function () {
+      window.location.assign(answer.receipt_url);  // the bid is stored: show its receipt even if the check failed
+    });
+  }
+
+  function sha256hex(bytes) {
+    if (!(window.crypto && window.crypto.subtle)) { return Promise.resolve(null); }  /* plain http on a LAN */
+    return window.crypto.subtle.digest("SHA-256", bytes).then(function (buffer) {
+      return Array.prototype.map.call(new Uint8Array(buffer), function (b) { return ("0" + b.toString(16)).slice(-2); })
+        .join("");
+    });
+  }
+
   function showErrors(form, errors) {
     var box = document.getElementById("bid-errors");
     Array.prototype.forEach.call(form.querySelectorAll("[data-error-for]"), function (node) { node.textContent = ""; });
@@ -154,14 +184,19 @@
       busy = true;
       button.disabled = true;
       progress.textContent = say.sealing;
-      var sodium = window.sodium, key;
+      var sodium = window.sodium, key, sent = Promise.resolve(null);
       window.sodium.ready.then(function () {
         key = sodium.from_base64(form.getAttribute("data-tender-key"), sodium.base64_variants.ORIGINAL);
         return Promise.all(files.map(function (file) { return sealFile(sodium, key, file); }));
       }).then(function (sealedFiles) {
         var plain = padded(checked.content, limits.pad_to);
-        var sealed = sodium.to_base64(sodium.crypto_box_seal(plain, key), sodium.base64_variants.ORIGINAL);
+        var box = sodium.crypto_box_seal(plain, key);
+        var sealed = sodium.to_base64(box, sodium.base64_variants.ORIGINAL);
         plain.fill(0);
+        // What the receipt must name: the SHA-256 of exactly the boxes sent (checked before the receipt is shown).
+        sent = Promise.all([box].concat(sealedFiles).map(sha256hex)).then(function (digests) {
+          return {content: digests[0], attachments: digests.slice(1)};
+        });
         var fields = [];
         ["csrfmiddlewaretoken", "client_key", "lot"].forEach(function (name) {
           var input = form.elements.namedItem(name);
@@ -179,8 +214,7 @@
       }).then(function (response) {
         return response.json().catch(function () { return {}; }).then(function (answer) {
           if (response.ok && answer.receipt_url) {
-            window.location.assign(answer.receipt_url);
-            return;
+            return checkReceipt(answer, sent);
           }
           showErrors(form, answer.errors || {__all__: say.failed});
           busy = false;
