@@ -248,6 +248,16 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Public resource trading: tenders, documents, sealed bids and receipts.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # One name per choice set, so the rooms' enums never collide into hashed names in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "ProjectTypeEnum": "trading.tenders.models.ProjectType.choices",
+        "SmallProjectTypeEnum": "trading.publication.models.SmallProjectType.choices",
+        "AwardRemedyEnum": "trading.award.models.Remedy.choices",
+        "ComplaintRemedyEnum": "trading.complaints.models.Remedy.choices",
+        "PassOverEnum": "trading.award.models.PassOver.choices",
+        "ComplaintStatusEnum": "trading.complaints.models.ComplaintStatus.choices",
+        "ContractStatusEnum": "trading.contracts.models.ContractStatus.choices",
+    },
     # No CDN: trading centres run on closed networks.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

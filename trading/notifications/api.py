@@ -1,6 +1,6 @@
 """The caller's notifications and subscription over the API."""
 from django.urls import path
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -12,6 +12,7 @@ from . import messages, selectors, services
 from .models import EmailState, Kind
 
 
+@extend_schema_serializer(component_name="InboxNotification")  # "Notification" is the bank's, in deposits
 class NotificationSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=Kind.choices)
