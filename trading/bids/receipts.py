@@ -26,58 +26,19 @@ opening record (which publishes the tender key) settle it.
 The platform key lives in ``settings.PLATFORM_SIGNING_KEY_FILE`` as a hex seed,
 created on first use with file mode 600.
 """
-import hashlib
-import os
 from datetime import datetime
-from pathlib import Path
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
-from trading import sealing, strictjson
+from trading import platform_key, sealing, strictjson
 
 FORMAT = "sunlight-receipt/1"
 PAYLOAD_FIELDS = {"format", "tender", "bidder", "bid_id", "version", "ciphertext_sha256", "attachments_sha256",
                   "server_time", "seq", "platform_key_id", "platform_public_key"}
-_seeds = {}
-
-
-def _load_or_create_seed(path: Path) -> bytes:
-    path = Path(path)
-    try:
-        return bytes.fromhex(path.read_text().strip())
-    except FileNotFoundError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    seed = sealing.new_signing_seed()
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process created it first: use theirs
-        return bytes.fromhex(path.read_text().strip())
-    with os.fdopen(fd, "w") as handle:
-        handle.write(seed.hex())
-    return seed
-
-
-def _seed() -> bytes:
-    path = str(settings.PLATFORM_SIGNING_KEY_FILE)
-    if path not in _seeds:
-        _seeds[path] = _load_or_create_seed(path)
-    return _seeds[path]
-
-
-def key_id(public_key_hex: str) -> str:
-    return hashlib.sha256(bytes.fromhex(public_key_hex)).hexdigest()[:16]
-
-
-def platform_public_key() -> str:
-    return sealing.signing_public_key(_seed())
-
-
-def platform_key_info() -> dict:
-    """The platform key as published for pinning."""
-    public = platform_public_key()
-    return {"algorithm": "Ed25519", "public_key": public, "key_id": key_id(public)}
+# One platform key for receipts, opening records, reports, notices and audit checkpoints (trading/platform_key.py).
+key_id = platform_key.key_id
+platform_public_key = platform_key.public_key
+platform_key_info = platform_key.key_info
 
 
 def build_payload(*, tender, bid, attachment_digests, seq, server_time: datetime) -> dict:
@@ -102,7 +63,7 @@ def build_payload(*, tender, bid, attachment_digests, seq, server_time: datetime
 
 
 def sign_payload(payload: dict) -> str:
-    return sealing.sign(_seed(), sealing.canonical(payload))
+    return platform_key.sign(payload)
 
 
 def parse(text) -> dict:
