@@ -18,7 +18,9 @@ PRODUCTION = {"DEBUG": "0", "SUNLIGHT_HTTPS": "1", "ALLOWED_HOSTS": "trading.exa
 
 
 def run(args, tmp_path, **env):
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "SUNLIGHT_HTTPS"}}
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for their own thread; production never does.
+    clean = {k: v for k, v in os.environ.items()
+             if k not in {"SECRET_KEY", "DEBUG", "SUNLIGHT_HTTPS", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     return subprocess.run(MANAGE + args, capture_output=True, text=True, timeout=120,
                           env={**clean, "SUNLIGHT_VAR_DIR": str(tmp_path / "var"), **env})
 
