@@ -3,30 +3,17 @@
 The bid is sealed in the browser: no plain field of it reaches the server, and the opening decrypts what was typed.
 """
 import base64
-import os
 import re
 from decimal import Decimal
 
 import pytest
-from django.urls import get_resolver
-from playwright.sync_api import sync_playwright
 
 from tests.bids.builders import after_deadline, give_holder_key, rebuild_key
-from tests.factories import PASSWORD, make_user
+from tests.e2e.browser import browse, send_sealed_bid
+from tests.factories import make_user
 from tests.tenders.builders import published_tender
 from trading.bids import services
 from trading.bids.models import Bid, BidStatus
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls of the test are still synchronous.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync"]
-
-
-@pytest.fixture(autouse=True)
-def _platform_key(settings, tmp_path):
-    settings.PLATFORM_SIGNING_KEY_FILE = tmp_path / "platform_signing.key"
 
 
 @pytest.mark.browser
@@ -34,37 +21,18 @@ def test_contractor_submits_a_bid_and_sees_the_receipt(live_server, chromium_pat
     entity = make_user("entity")
     published_tender(entity_user=entity, holders=[give_holder_key(entity), give_holder_key(make_user("supervisor"))],
                      title="Riverside footbridge repainting")
-    # Import every view module now (the collusion pages pull in scikit-learn), not on the browser's first request.
-    get_resolver().check()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.set_default_timeout(20000)
-            page.goto(f"{live_server.url}/accounts/login/")
-            page.fill("input[name=username]", contractor.username)
-            page.fill("input[name=password]", PASSWORD)
-            page.click("form.stacked button[type=submit]")
-            page.wait_for_load_state()
+    with browse(chromium_path, live_server.url) as walk:
+        page = walk.as_(contractor)
+        page.goto(f"{live_server.url}/tenders/")
+        page.fill("form.filters input[name=q]", "footbridge")
+        page.click("form.filters button[type=submit]")
+        page.click("text=Riverside footbridge repainting")
+        page.click("text=Submit a bid")
 
-            page.goto(f"{live_server.url}/tenders/")
-            page.fill("form.filters input[name=q]", "footbridge")
-            page.click("form.filters button[type=submit]")
-            page.click("text=Riverside footbridge repainting")
-            page.click("text=Submit a bid")
-
-            page.fill("[data-sealed=price]", "736200.50")
-            page.fill("[data-sealed=duration_days]", "95")
-            page.fill("[data-sealed=quality]", "Qualified")
-            page.fill("[data-sealed=project_manager]", "Li Na")
-            page.fill("[data-sealed=security_reference]", "BG-77")
-            page.wait_for_function("document.querySelector('input[name=device_fingerprint]').value !== ''")
-            page.click("#bid-form button[type=submit]")
-
-            page.wait_for_selector("#receipt")
-            text = page.inner_text("main")
-        finally:
-            browser.close()
+        send_sealed_bid(page, {"price": "736200.50", "duration_days": "95", "quality": "Qualified",
+                               "project_manager": "Li Na", "security_reference": "BG-77"})
+        page.wait_for_selector("#receipt")
+        text = page.inner_text("main")
     bid = Bid.objects.get()
     assert f"Bid receipt #{bid.receipt.seq}" in text and bid.content_digest in text
     assert bid.device_fingerprint.startswith("sha256:") and bid.bidder == contractor.organisation
@@ -75,49 +43,31 @@ TYPED = {"price": "736200.50", "duration_days": "1287", "quality": "Qualified, G
          "project_manager": "Ouyang Mingyue", "security_reference": "BG-SECRET-4471"}
 
 
-def _log_in(page, url, user):
-    page.goto(f"{url}/accounts/login/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.stacked button[type=submit]")
-    page.wait_for_load_state()
-
-
 @pytest.mark.browser
 def test_the_browser_seals_the_bid_so_no_plain_field_reaches_the_server(live_server, chromium_path, contractor):
     entity = make_user("entity")
     tender = published_tender(entity_user=entity, holders=[give_holder_key(entity),
                                                            give_holder_key(make_user("supervisor"))])
-    get_resolver().check()
     posts, problems = [], []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.set_default_timeout(30000)
-            page.on("pageerror", lambda error: problems.append(str(error)))
-            _log_in(page, live_server.url, contractor)
-            form_page = page.goto(f"{live_server.url}/bids/tender/{tender.pk}/submit/")
-            policy = form_page.headers.get("content-security-policy", "")
-            # Every request the page sends from now on, with its body as the server receives it.
-            page.on("request", lambda request: posts.append(request) if request.method == "POST" else None)
-            # The browser's own checks come first: a bad price and a missing manager are refused, nothing is sent.
-            page.fill("[data-sealed=price]", "12.345")
-            page.fill("[data-sealed=duration_days]", TYPED["duration_days"])
-            page.click("#bid-form button[type=submit]")
-            page.wait_for_selector("[data-error-for=price]:not(:empty)")
-            assert page.inner_text("[data-error-for=project_manager]") and not posts
-            for name, value in TYPED.items():
-                page.fill(f"[data-sealed={name}]", value)
-            page.set_input_files("[data-sealed=attachments]", files=[
-                {"name": "method-statement.pdf", "mimeType": "application/pdf", "buffer": PDF}])
-            page.wait_for_function("document.querySelector('input[name=device_fingerprint]').value !== ''")
-            page.click("#bid-form button[type=submit]")
-            page.wait_for_selector("#receipt")
-            receipt_text = page.inner_text("main")
-            bodies = [request.post_data_buffer for request in posts]
-        finally:
-            browser.close()
+    with browse(chromium_path, live_server.url, timeout=30000) as walk:
+        page = walk.as_(None)
+        page.on("pageerror", lambda error: problems.append(str(error)))
+        walk.log_in(page, contractor)
+        form_page = page.goto(f"{live_server.url}/bids/tender/{tender.pk}/submit/")
+        policy = form_page.headers.get("content-security-policy", "")
+        # Every request the page sends from now on, with its body as the server receives it.
+        page.on("request", lambda request: posts.append(request) if request.method == "POST" else None)
+        # The browser's own checks come first: a bad price and a missing manager are refused, nothing is sent.
+        page.fill("[data-sealed=price]", "12.345")
+        page.fill("[data-sealed=duration_days]", TYPED["duration_days"])
+        page.click("#bid-form button[type=submit]")
+        page.wait_for_selector("[data-error-for=price]:not(:empty)")
+        assert page.inner_text("[data-error-for=project_manager]") and not posts
+        send_sealed_bid(page, TYPED, attachments=[
+            {"name": "method-statement.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+        page.wait_for_selector("#receipt")
+        receipt_text = page.inner_text("main")
+        bodies = [request.post_data_buffer for request in posts]
     # The one error: the policy refusing libsodium's WebAssembly, after which it seals with its JavaScript build.
     assert all("WebAssembly" in p and "Content Security Policy" in p for p in problems), problems
     # The page ran under the strict policy: scripts from our own files only, no WebAssembly allowance.
@@ -155,7 +105,6 @@ def test_the_browser_alarms_when_the_receipt_names_another_ciphertext(live_serve
     entity = make_user("entity")
     tender = published_tender(entity_user=entity, holders=[give_holder_key(entity),
                                                            give_holder_key(make_user("supervisor"))])
-    get_resolver().check()
     forged = "ab" * 32
 
     def swap_digest(route):
@@ -164,23 +113,14 @@ def test_the_browser_alarms_when_the_receipt_names_another_ciphertext(live_serve
         receipt["payload"]["ciphertext_sha256"] = forged
         route.fulfill(response=response, json=receipt)
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.set_default_timeout(30000)
-            _log_in(page, live_server.url, contractor)
-            page.goto(f"{live_server.url}/bids/tender/{tender.pk}/submit/")
-            page.route("**/receipt.json", swap_digest)
-            for name, value in TYPED.items():
-                page.fill(f"[data-sealed={name}]", value)
-            page.wait_for_function("document.querySelector('input[name=device_fingerprint]').value !== ''")
-            page.click("#bid-form button[type=submit]")
-            page.wait_for_selector("#bid-alarm:not([hidden])")
-            alarm = page.inner_text("#bid-alarm")
-            stayed = page.url.endswith(f"/bids/tender/{tender.pk}/submit/")
-        finally:
-            browser.close()
+    with browse(chromium_path, live_server.url, timeout=30000) as walk:
+        page = walk.as_(contractor)
+        page.goto(f"{live_server.url}/bids/tender/{tender.pk}/submit/")
+        page.route("**/receipt.json", swap_digest)
+        send_sealed_bid(page, TYPED)
+        page.wait_for_selector("#bid-alarm:not([hidden])")
+        alarm = page.inner_text("#bid-alarm")
+        stayed = page.url.endswith(f"/bids/tender/{tender.pk}/submit/")
     bid = Bid.objects.get()
     assert stayed and "does not name the sealed bid this browser sent" in alarm
     assert bid.content_digest in alarm and forged in alarm

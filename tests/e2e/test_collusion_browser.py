@@ -2,20 +2,12 @@
 import os
 
 import pytest
-from django.urls import get_resolver
-from playwright.sync_api import sync_playwright
 
 from tests.collusion.builders import build_market
-from tests.factories import PASSWORD
+from tests.e2e.browser import browse
 from trading.accounts.caller import Caller
 from trading.collusion.models import Case
 from trading.collusion.services import run_report
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls of the test are still synchronous.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync"]
 
 
 @pytest.mark.browser
@@ -23,46 +15,36 @@ def test_discipline_officer_opens_a_flagged_group_and_a_case(live_server, chromi
     market = build_market()
     report = run_report(Caller.system())
     ring = next(g for g in report.groups.all() if set(g.members) == market.ring_names)
-    get_resolver().check()   # import every view module before the browser's first request
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.set_default_timeout(20000)
-            page.goto(f"{live_server.url}/accounts/login/?next=/collusion/")
-            page.fill("input[name=username]", discipline.username)
-            page.fill("input[name=password]", PASSWORD)
-            page.click("form.stacked button[type=submit]")
-            page.wait_for_selector("table#groups")
+    with browse(chromium_path, live_server.url) as walk:
+        page = walk.log_in(walk.as_(None), discipline, next_path="/collusion/")
+        page.wait_for_selector("table#groups")
 
-            page.click(f"table#groups a[href='/collusion/groups/{ring.pk}/']")
-            page.wait_for_selector("#cobid-graph[data-ready='1'] svg")
-            nodes = page.locator("#cobid-graph svg g.node")
-            assert nodes.count() == 4
-            assert page.locator("#cobid-graph svg circle").count() == 4
-            assert page.locator("#cobid-graph svg line").count() == 6
-            labels = sorted(nodes.nth(i).get_attribute("data-id") for i in range(4))
-            assert labels == sorted(market.ring_names)
-            # the layout settled inside the drawing, and a firm can be dragged
-            box = nodes.first.bounding_box()
-            graph = page.locator("#cobid-graph").bounding_box()
-            assert graph["x"] <= box["x"] <= graph["x"] + graph["width"]
-            before = nodes.first.get_attribute("transform")
-            page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-            page.mouse.down()
-            page.mouse.move(graph["x"] + graph["width"] / 2, graph["y"] + 20, steps=5)
-            page.mouse.up()
-            assert nodes.first.get_attribute("transform") != before
-            if os.environ.get("COLLUSION_SCREENSHOT"):
-                page.screenshot(path=os.environ["COLLUSION_SCREENSHOT"], full_page=True)
-            assert page.locator("#win-timeline td.win").count() == 14
+        page.click(f"table#groups a[href='/collusion/groups/{ring.pk}/']")
+        page.wait_for_selector("#cobid-graph[data-ready='1'] svg")
+        nodes = page.locator("#cobid-graph svg g.node")
+        assert nodes.count() == 4
+        assert page.locator("#cobid-graph svg circle").count() == 4
+        assert page.locator("#cobid-graph svg line").count() == 6
+        labels = sorted(nodes.nth(i).get_attribute("data-id") for i in range(4))
+        assert labels == sorted(market.ring_names)
+        # the layout settled inside the drawing, and a firm can be dragged
+        box = nodes.first.bounding_box()
+        graph = page.locator("#cobid-graph").bounding_box()
+        assert graph["x"] <= box["x"] <= graph["x"] + graph["width"]
+        before = nodes.first.get_attribute("transform")
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.mouse.down()
+        page.mouse.move(graph["x"] + graph["width"] / 2, graph["y"] + 20, steps=5)
+        page.mouse.up()
+        assert nodes.first.get_attribute("transform") != before
+        if os.environ.get("COLLUSION_SCREENSHOT"):
+            page.screenshot(path=os.environ["COLLUSION_SCREENSHOT"], full_page=True)
+        assert page.locator("#win-timeline td.win").count() == 14
 
-            page.click("form.open-case button")
-            page.wait_for_selector("#case-status")
-            status = page.inner_text("#case-status")
-            title = page.inner_text("#case-title")
-        finally:
-            browser.close()
+        page.click("form.open-case button")
+        page.wait_for_selector("#case-status")
+        status = page.inner_text("#case-status")
+        title = page.inner_text("#case-title")
     case = Case.objects.get()
     assert status == "Open" and case.group == ring and case.opened_by == discipline
     assert f"Case {case.pk}: Group {ring.number}" in title

@@ -10,50 +10,17 @@ Time stands still at one moment after the award (trading.tenders.clock is a modu
 thread sees it too).
 """
 import datetime as dt
-import os
 
 import pytest
-from django.urls import get_resolver
-from playwright.sync_api import sync_playwright
 
 from tests.award.builders import reported
-from tests.factories import PASSWORD, make_user
+from tests.e2e.browser import browse
+from tests.factories import make_user
 from trading.contracts.models import Contract, ContractStatus
 from trading.tenders import clock
 from trading.tenders.models import Tender, TenderStatus
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync"]
 SITE = {"latitude": 26.0745, "longitude": 119.2965}
-
-
-@pytest.fixture(autouse=True)
-def _platform_key(settings, tmp_path):
-    settings.PLATFORM_SIGNING_KEY_FILE = tmp_path / "platform_signing.key"
-
-
-class Walk:
-    def __init__(self, browser, base):
-        self.browser, self.base = browser, base
-
-    def as_(self, user=None, **context):
-        page = self.browser.new_context(**context).new_page()
-        page.set_default_timeout(20000)
-        if user is not None:
-            page.goto(f"{self.base}/accounts/login/")
-            page.fill("input[name=username]", user.username)
-            page.fill("input[name=password]", PASSWORD)
-            page.click("form.stacked button[type=submit]")
-            page.wait_for_load_state()
-            assert "/accounts/login/" not in page.url, f"{user.username} could not log in"
-        return page
-
-    def go(self, page, path):
-        response = page.goto(f"{self.base}{path}")
-        assert response.status == 200, f"{path}: {response.status}"
-        return page.inner_text("main")
 
 
 @pytest.mark.browser
@@ -67,88 +34,82 @@ def test_a_contract_from_conclusion_through_an_amendment_to_acceptance(live_serv
     entity, winner, supervisor = a.entity, a.bidders[0], make_user("supervisor")
     agreement = tmp_path / "supplementary-agreement-1.txt"
     agreement.write_text("Supplementary agreement no. 1: drainage under the carriageway, signed by both parties.")
-    get_resolver().check()
 
-    with clock.frozen_at(closed + dt.timedelta(days=3)), sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        walk = Walk(browser, live_server.url)
-        try:
-            # --- the entity concludes the contract from the tender's page -------------------------------
-            desk = walk.as_(entity)
-            walk.go(desk, f"/tenders/{tender.pk}/")
-            desk.click(f"a[href=\"/contracts/tender/{tender.pk}/\"]")
-            desk.click("text=Conclude the contract")
-            assert desk.input_value("input[name=price]") == str(made.amount)
-            assert desk.input_value("input[name=project_manager]") == made.bid.project_manager
-            desk.fill("textarea[name=scope]", "Resurfacing of the ring road, 3.2 km, with markings.")
-            desk.fill("input[name=warranty_days]", "365")
-            desk.fill("input[name=retention_amount]", "20000.00")
-            desk.fill("input[name=subcontract_percent]", "10")
-            desk.click("#conclude-form button[type=submit]")
-            desk.wait_for_load_state()
-            assert "The contract is concluded and its notice published." in desk.inner_text("main")
-            contract = Contract.objects.get(tender=tender)
-            assert contract.price == made.amount and contract.status == ContractStatus.CONCLUDED
+    with clock.frozen_at(closed + dt.timedelta(days=3)), browse(chromium_path, live_server.url) as walk:
+        # --- the entity concludes the contract from the tender's page -------------------------------
+        desk = walk.as_(entity)
+        walk.go(desk, f"/tenders/{tender.pk}/")
+        desk.click(f"a[href=\"/contracts/tender/{tender.pk}/\"]")
+        desk.click("text=Conclude the contract")
+        assert desk.input_value("input[name=price]") == str(made.amount)
+        assert desk.input_value("input[name=project_manager]") == made.bid.project_manager
+        desk.fill("textarea[name=scope]", "Resurfacing of the ring road, 3.2 km, with markings.")
+        desk.fill("input[name=warranty_days]", "365")
+        desk.fill("input[name=retention_amount]", "20000.00")
+        desk.fill("input[name=subcontract_percent]", "10")
+        desk.click("#conclude-form button[type=submit]")
+        desk.wait_for_load_state()
+        assert "The contract is concluded and its notice published." in desk.inner_text("main")
+        contract = Contract.objects.get(tender=tender)
+        assert contract.price == made.amount and contract.status == ContractStatus.CONCLUDED
 
-            # --- the public reads the contract notice ---------------------------------------------------
-            public = walk.as_(None)
-            notice = walk.go(public, "/contracts/")
-            assert contract.reference in notice
-            public.click(f"text={contract.reference}")
-            text = public.inner_text("#contract-notice")
-            assert winner.organisation.name in text and made.bid.project_manager in text
-            assert "Post-award checks" not in public.inner_text("main")
+        # --- the public reads the contract notice ---------------------------------------------------
+        public = walk.as_(None)
+        notice = walk.go(public, "/contracts/")
+        assert contract.reference in notice
+        public.click(f"text={contract.reference}")
+        text = public.inner_text("#contract-notice")
+        assert winner.organisation.name in text and made.bid.project_manager in text
+        assert "Post-award checks" not in public.inner_text("main")
 
-            # --- the project manager checks in from a phone -----------------------------------------------
-            phone = walk.as_(winner, geolocation=SITE, permissions=["geolocation"],
-                             viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-            walk.go(phone, f"/contracts/{contract.pk}/check-in/")
-            phone.wait_for_function("document.querySelector('input[name=latitude]').value !== ''")
-            phone.set_input_files("input[name=photo]", files=[{
-                "name": "site.jpg", "mimeType": "image/jpeg", "buffer": b"\xff\xd8\xff\xe0\x00\x10JFIF" + b"0" * 64}])
-            phone.click("#check-in-form button[type=submit]")
-            phone.wait_for_load_state()
-            assert "Checked in on site." in phone.inner_text("main")
-            checked = contract.attendance.get()
-            assert float(checked.latitude) == pytest.approx(SITE["latitude"]) and checked.photo_sha256
+        # --- the project manager checks in from a phone -----------------------------------------------
+        phone = walk.as_(winner, geolocation=SITE, permissions=["geolocation"],
+                         viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+        walk.go(phone, f"/contracts/{contract.pk}/check-in/")
+        phone.wait_for_function("document.querySelector('input[name=latitude]').value !== ''")
+        phone.set_input_files("input[name=photo]", files=[{
+            "name": "site.jpg", "mimeType": "image/jpeg", "buffer": b"\xff\xd8\xff\xe0\x00\x10JFIF" + b"0" * 64}])
+        phone.click("#check-in-form button[type=submit]")
+        phone.wait_for_load_state()
+        assert "Checked in on site." in phone.inner_text("main")
+        checked = contract.attendance.get()
+        assert float(checked.latitude) == pytest.approx(SITE["latitude"]) and checked.photo_sha256
 
-            # --- the entity records an amendment with its signed document --------------------------------
-            walk.go(desk, f"/contracts/{contract.pk}/")
-            new_price = (made.amount * 112 / 100).quantize(made.amount)
-            desk.fill("#amend-form textarea[name=reason]", "Drainage found under the carriageway must be rebuilt.")
-            desk.fill("#amend-form input[name=price]", str(new_price))
-            desk.set_input_files("#amend-form input[name=documents]", str(agreement))
-            desk.click("#amend-form button[type=submit]")
-            desk.wait_for_load_state()
-            assert "The amendment is recorded." in desk.inner_text("main")
-            assert desk.inner_text("#current-price").replace(",", "") == str(new_price)
+        # --- the entity records an amendment with its signed document --------------------------------
+        walk.go(desk, f"/contracts/{contract.pk}/")
+        new_price = (made.amount * 112 / 100).quantize(made.amount)
+        desk.fill("#amend-form textarea[name=reason]", "Drainage found under the carriageway must be rebuilt.")
+        desk.fill("#amend-form input[name=price]", str(new_price))
+        desk.set_input_files("#amend-form input[name=documents]", str(agreement))
+        desk.click("#amend-form button[type=submit]")
+        desk.wait_for_load_state()
+        assert "The amendment is recorded." in desk.inner_text("main")
+        assert desk.inner_text("#current-price").replace(",", "") == str(new_price)
 
-            # --- the supervisor sees the change in red -----------------------------------------------------
-            watcher = walk.as_(supervisor)
-            walk.go(watcher, f"/contracts/{contract.pk}/")
-            flags = watcher.inner_text("#flags")
-            assert "12.0%" in flags and "at most 10%" in flags
-            assert "supplementary-agreement-1.txt" in watcher.inner_text("#amendments")
-            checkpoints = walk.go(watcher, "/tenders/checkpoints/")
-            assert "Price changed by amendments" in checkpoints
+        # --- the supervisor sees the change in red -----------------------------------------------------
+        watcher = walk.as_(supervisor)
+        walk.go(watcher, f"/contracts/{contract.pk}/")
+        flags = watcher.inner_text("#flags")
+        assert "12.0%" in flags and "at most 10%" in flags
+        assert "supplementary-agreement-1.txt" in watcher.inner_text("#amendments")
+        checkpoints = walk.go(watcher, "/tenders/checkpoints/")
+        assert "Price changed by amendments" in checkpoints
 
-            # --- completion and acceptance complete the tender ----------------------------------------------
-            walk.go(desk, f"/contracts/{contract.pk}/")
-            desk.click("#complete-form button[type=submit]")
-            desk.wait_for_load_state()
-            assert "The completion of the works is recorded." in desk.inner_text("main")
-            desk.fill("#accept-form textarea[name=note]", "Accepted by the acceptance committee: no defects.")
-            desk.click("#accept-form button[type=submit]")
-            desk.wait_for_load_state()
-            assert "The acceptance is recorded; the warranty runs." in desk.inner_text("main")
-            assert "Accepted" in desk.inner_text("#acceptance")
-            desk.select_option("#rate-form select[name=rating]", "4")
-            desk.fill("#rate-form textarea[name=note]", "On time and clean; one large change of price.")
-            desk.click("#rate-form button[type=submit]")
-            desk.wait_for_load_state()
-            assert "credit record" in desk.inner_text("main")
-        finally:
-            browser.close()
+        # --- completion and acceptance complete the tender ----------------------------------------------
+        walk.go(desk, f"/contracts/{contract.pk}/")
+        desk.click("#complete-form button[type=submit]")
+        desk.wait_for_load_state()
+        assert "The completion of the works is recorded." in desk.inner_text("main")
+        desk.fill("#accept-form textarea[name=note]", "Accepted by the acceptance committee: no defects.")
+        desk.click("#accept-form button[type=submit]")
+        desk.wait_for_load_state()
+        assert "The acceptance is recorded; the warranty runs." in desk.inner_text("main")
+        assert "Accepted" in desk.inner_text("#acceptance")
+        desk.select_option("#rate-form select[name=rating]", "4")
+        desk.fill("#rate-form textarea[name=note]", "On time and clean; one large change of price.")
+        desk.click("#rate-form button[type=submit]")
+        desk.wait_for_load_state()
+        assert "credit record" in desk.inner_text("main")
     contract.refresh_from_db()
     assert contract.status == ContractStatus.ACCEPTED and contract.rating == 4
     assert Tender.objects.get(pk=tender.pk).status == TenderStatus.COMPLETE
