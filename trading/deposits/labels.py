@@ -8,3 +8,6 @@ ACTION_LABELS = {
     "deposits.refund": _("Bid security refunded"),
     "deposits.forfeit": _("Bid security forfeited"),
 }
+
+# What the opening shows beside an announced bid whose bid security the tender asks for and no one confirmed.
+SECURITY_NOT_CONFIRMED = _("Bid security not confirmed")

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trading.bids.models import BidStatus
 
+from . import marks
 from .models import OpeningState
 
 EVENT_KINDS = {
@@ -54,7 +55,8 @@ def readable_record(body):
     return {
         **body,
         "outcome_label": choice_label(OpeningState, body.get("outcome")),
-        "bids": [{**bid, "status_label": choice_label(BidStatus, bid.get("status")), "lot_label": lot_label(bid)}
+        "bids": [marks.shown({**bid, "status_label": choice_label(BidStatus, bid.get("status")),
+                              "lot_label": lot_label(bid)}, bid.get("marks"))
                  for bid in body.get("bids", [])],
         "lots": [{**lot, "label": lot_label(lot)} for lot in body.get("lots", [])],
         "steps": [{**step, "label": str(EVENT_KINDS.get(step.get("kind"), step.get("kind")))}

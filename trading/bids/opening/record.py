@@ -28,7 +28,7 @@ from trading.bids.models import Bid, BidStatus, Receipt, TenderKey
 from trading.tenders import clock
 from trading.tenders.models import Lot
 
-from . import integrity
+from . import integrity, marks
 from .labels import readable_record
 from .models import OpeningEvent, OpeningRecord
 
@@ -48,6 +48,7 @@ def build_body(session, tender):
     bids = list(Bid.objects.filter(tender=tender).exclude(status__in=(BidStatus.REPLACED, BidStatus.WITHDRAWN))
                 .select_related("bidder", "lot").order_by("lot__number", "announce_order", "received_at", "id"))
     receipts_of = {r.bid_id: r.document() for r in Receipt.objects.filter(bid__in=bids)}
+    marks_of = marks.of_tender(tender)  # e.g. bid security not confirmed (the rooms above bids register them)
     revealed = bool(key and key.revealed_private_key)
     return {
         "format": FORMAT,
@@ -68,7 +69,8 @@ def build_body(session, tender):
                   "credit_code": b.bidder.credit_code, "status": b.status,
                   "price": str(b.price) if b.price is not None else None, "duration_days": b.duration_days,
                   "quality": b.quality, "project_manager": b.project_manager,
-                  "security_reference": b.security_reference, "version": b.version,
+                  "security_reference": b.security_reference, "marks": marks_of.get(b.bidder_id, []),
+                  "version": b.version,
                   # As stored when the record was signed (not the stored digest fields), with the receipt to compare.
                   "ciphertext_sha256": integrity.content_digest(b) if b.sealed_content is not None else b.content_digest,
                   "attachments_sha256": integrity.attachment_digests(b), "receipt": receipts_of.get(b.pk),

@@ -32,7 +32,7 @@ from trading.tenders.models import Lot, Tender, TenderStatus
 from trading.tenders.moves import move_tender
 from trading.tenders.selectors import is_own
 
-from . import events, integrity
+from . import events, integrity, marks
 from .models import (FINISHED, Audience, Objection, OpeningCommand, OpeningSession, OpeningState, PresentedShare,
                      SignIn)
 from .steps import deadline, move
@@ -458,7 +458,7 @@ def announce_next(caller, tender_id, position=None):
                 "order": expected, "bidder": bid.bidder.name, "bidder_id": bid.bidder_id, "price": str(bid.price),
                 "duration_days": bid.duration_days, "quality": bid.quality, "project_manager": bid.project_manager,
                 "security_reference": bid.security_reference, "ciphertext_sha256": bid.content_digest,
-                **lot_fields(bid)})
+                **lot_fields(bid), **marks.announced(tender, bid)})
             record(caller, "opening.announce", tender, order=expected, bidder=bid.bidder.name,
                    **({"lot": bid.lot.number} if bid.lot_id else {}))
             session.step_deadline = deadline(session, now)  # each announcement has its own time limit
