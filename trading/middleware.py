@@ -39,11 +39,15 @@ def unavailable_response(request, exc):
         message = _("The service is temporarily unavailable and could not confirm your request. Please send it "
                     "again in a moment: a bid sent again with the same client key is never stored twice, and a "
                     "bid counts once you hold its receipt.")
+    return try_again_response(request, message, RETRY_AFTER_SECONDS)
+
+
+def try_again_response(request, message, retry_after):
     if request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", ""):
         response = JsonResponse({"detail": message, "retry": True}, status=503)
     else:
         response = HttpResponse(render_to_string("503.html", {"message": message}, request=None), status=503)
-    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Retry-After"] = str(retry_after)
     return response
 
 
@@ -55,6 +59,8 @@ class OutageMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exc):
+        if getattr(exc, "retry_after", None) is not None:  # a service's own "nothing stored, send again"
+            return try_again_response(request, str(exc), exc.retry_after)
         return unavailable_response(request, exc) if is_outage(exc) else None
 
 

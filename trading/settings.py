@@ -293,6 +293,10 @@ SUNLIGHT = {
     # API tokens expire; websocket tickets are good for one connection within seconds.
     "API_TOKEN_HOURS": int(os.environ.get("SUNLIGHT_API_TOKEN_HOURS", "10")),
     "WS_TICKET_SECONDS": int(os.environ.get("SUNLIGHT_WS_TICKET_SECONDS", "60")),
+    # A submission that arrived before the deadline waits at most this long for its turn (then "not stored, send
+    # again"); the opening begins no earlier than the deadline plus this (trading.tenders.arrival). Keep it under
+    # the proxy's read timeout.
+    "SUBMISSION_MAX_WAIT_SECONDS": int(os.environ.get("SUNLIGHT_SUBMISSION_MAX_WAIT_SECONDS", "60")),
 }
 REST_KNOX = {
     "TOKEN_TTL": timedelta(hours=SUNLIGHT["API_TOKEN_HOURS"]),

@@ -36,14 +36,16 @@ CONTENT = dict(price="1250000.00", duration_days=180, quality="Qualified, nation
                project_manager="Wang Lei", security_reference="BG-2026-0001")
 
 
-def submit(user, tender, client_key="", attachments=(), ip="198.51.100.7", device="fp-1", lot=None, **changes):
-    """Submit as the bid form does; `lot` is the lot's number for a tender with lots.
+def submit(user, tender, client_key="", attachments=(), ip="198.51.100.7", device="fp-1", lot=None, arrived=None,
+           **changes):
+    """Submit as the bid form does; `lot` is the lot's number for a tender with lots; `arrived` the epoch seconds
+    at which the request reached the server (default: when the service is called).
 
     The bidder's side checks the fields and seals the content and attachments to the tender key (PyNaCl, as an
     API client does; the browser does the same with libsodium), so the service receives only sealed boxes. A
     tender without a key gets the plain fields, which the service refuses for want of a key.
     """
-    caller = Caller(user=user, ip=ip, user_agent="pytest-browser/1.0", device=device)
+    caller = Caller(user=user, ip=ip, user_agent="pytest-browser/1.0", device=device, arrived=arrived)
     public_key = TenderKey.objects.filter(tender_id=tender.pk).values_list("public_key", flat=True).first()
     if public_key is None:
         return services.submit_bid(caller, tender.pk, {**CONTENT, **changes}, attachments, client_key, lot=lot)

@@ -42,7 +42,10 @@ def test_the_receipt_names_everything_needed_to_hold_the_platform_to_it(tender, 
     assert (payload["bid_id"], payload["version"]) == (submission.bid.pk, 1)
     assert payload["ciphertext_sha256"] == sealing.digest(bytes(submission.bid.sealed_content))
     assert payload["seq"] == submission.receipt.seq
-    assert payload["server_time"] == submission.bid.received_at.isoformat()
+    # When the submission arrived (the deadline is judged at it) and when it was stored.
+    assert payload["arrived_at"] == submission.bid.received_at.isoformat()
+    assert payload["server_time"] == submission.receipt.issued_at.isoformat()
+    assert payload["arrived_at"] <= payload["server_time"]
     assert payload["platform_public_key"] == receipts.platform_public_key()
     assert payload["platform_key_id"] == receipts.key_id(receipts.platform_public_key())
     assert receipts.problems(submission.receipt.document(), receipts.platform_public_key()) == []

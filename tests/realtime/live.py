@@ -42,14 +42,17 @@ def database_url():
 
 
 @contextlib.contextmanager
-def daphne(redis_url=None, heartbeat=5, poll=1):
-    """Start one Daphne worker on a free port against the test database; yield its port."""
+def daphne(redis_url=None, heartbeat=5, poll=1, **environment):
+    """Start one Daphne worker on a free port against the test database; yield its port.
+
+    `environment`: more variables for the worker (e.g. SUNLIGHT_SUBMISSION_MAX_WAIT_SECONDS="5")."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url(), "SUNLIGHT_FAST_HASHER": "1",
            "MEDIA_ROOT": str(settings.MEDIA_ROOT), "PLATFORM_SIGNING_KEY_FILE": str(settings.PLATFORM_SIGNING_KEY_FILE),
            "SUNLIGHT_OPENING_HEARTBEAT_SECONDS": str(heartbeat), "SUNLIGHT_OPENING_POLL_SECONDS": str(poll),
            "ALLOWED_HOSTS": "127.0.0.1,localhost", "CONN_MAX_AGE": "60"}
     env.pop("REDIS_URL", None)
+    env.update(environment)
     if redis_url:
         env["REDIS_URL"] = redis_url
     log_path = Path(settings.MEDIA_ROOT).parent / f"daphne-{port}.log"

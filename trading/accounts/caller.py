@@ -3,6 +3,8 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
 
+from trading import arrival_stamp
+
 
 @dataclass(frozen=True)
 class Caller:
@@ -13,6 +15,8 @@ class Caller:
     # The platform itself (a management command, a scheduled job). Only Caller.system() sets it: never a request
     # or a websocket, whose user agent the client chooses.
     is_system: bool = False
+    # When the whole request reached the server (epoch seconds; trading.arrival_stamp), None outside a request.
+    arrived: float | None = None
 
     @classmethod
     def from_request(cls, request):
@@ -26,6 +30,7 @@ class Caller:
             user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
             device=(request.POST.get("device_fingerprint") if request.method == "POST" else "")
             or request.META.get("HTTP_X_DEVICE_FINGERPRINT", ""),
+            arrived=arrival_stamp.read(getattr(request, "scope", None)),
         )
 
     @classmethod

@@ -41,7 +41,8 @@ platform_public_key = platform_key.public_key
 platform_key_info = platform_key.key_info
 
 
-def build_payload(*, tender, bid, attachment_digests, seq, server_time: datetime) -> dict:
+def build_payload(*, tender, bid, attachment_digests, seq, server_time: datetime, arrived_at: datetime) -> dict:
+    """`arrived_at`: when the request reached the platform (the deadline is judged at it); `server_time`: stored."""
     public = platform_public_key()
     payload = {
         "format": FORMAT,
@@ -51,6 +52,7 @@ def build_payload(*, tender, bid, attachment_digests, seq, server_time: datetime
         "version": bid.version,
         "ciphertext_sha256": bid.content_digest,
         "attachments_sha256": list(attachment_digests),
+        "arrived_at": arrived_at.isoformat(),
         "server_time": server_time.isoformat(),
         "seq": seq,
         "platform_key_id": key_id(public),

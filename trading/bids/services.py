@@ -25,7 +25,7 @@ from trading.accounts.permissions import authorize
 from trading.audit import embargo as audit_embargo
 from trading.audit.services import record
 from trading.credit.selectors import active_debarment, debarment_refusal
-from trading.tenders import clock
+from trading.tenders import arrival, clock
 from trading.tenders.models import Lot, Tender, TenderStatus
 
 from . import content as bid_content
@@ -84,14 +84,17 @@ def _tender_public_key(tender_id):
     return bytes(public_key) if public_key is not None else None
 
 
-def _require_open_for_bids(tender, now):
+def _require_open_for_bids(tender, arrived_at, now):
+    """Judged at the submission's arrival: one that arrived in time and waited for its turn is still in time."""
+    if tender.deadline is not None and arrived_at >= tender.deadline:
+        raise ValidationError({"tender": _(
+            "The bid deadline passed at %(deadline)s; your submission arrived at %(arrived)s, after it. Nothing "
+            "was stored.") % {"deadline": arrival.to_the_second(tender.deadline),
+                              "arrived": arrival.to_the_second(arrived_at)}})
+    arrival.check_wait(arrived_at, now)
     if tender.status != TenderStatus.PUBLISHED or tender.deadline is None:
         raise ValidationError({"tender": _("This tender is not open for bids (status: %(status)s).")
                                % {"status": tender.get_status_display()}})
-    if now >= tender.deadline:
-        raise ValidationError({"tender": _(
-            "The bid deadline passed at %(deadline)s; bids are no longer accepted. Nothing was stored."
-        ) % {"deadline": tender.deadline.isoformat(timespec="seconds")}})
 
 
 def _next_receipt_seq():
@@ -117,7 +120,9 @@ def submit_bid(caller, tender_id, data=None, attachments=(), client_key="", lot=
     `lot` is the lot's number within the tender: required when the tender has lots (one active bid
     per bidder and lot), refused when it has none (one active bid per bidder and tender).
     The same client key returns the same bid and receipt instead of a second bid.
+    The deadline is judged at the request's arrival (`caller.arrived`, see trading.tenders.arrival).
     """
+    arrived_at = arrival.moment(caller.arrived)
     authorize(caller.user, "bid.submit")
     organisation = _organisation(caller)
     client_key = bid_content.clean_client_key(client_key)
@@ -155,7 +160,7 @@ def submit_bid(caller, tender_id, data=None, attachments=(), client_key="", lot=
                 if existing:
                     return Submission(existing, existing.receipt, created=False)
             now = clock.now()
-            _require_open_for_bids(tender, now)
+            _require_open_for_bids(tender, arrived_at, now)
             debarment = active_debarment(organisation, now)  # under the bidder's lock, as credit's writes take it
             if debarment is not None:
                 raise ValidationError({"tender": debarment_refusal(debarment)})
@@ -172,7 +177,7 @@ def submit_bid(caller, tender_id, data=None, attachments=(), client_key="", lot=
             bid = Bid.objects.create(
                 tender=tender, lot=lot, bidder=organisation, submitted_by=caller.user, client_key=client_key,
                 version=last_version + 1, status=BidStatus.ACTIVE, sealed_content=sealed,
-                content_digest=sealing.digest(sealed), received_at=now, confirmed_at=now,
+                content_digest=sealing.digest(sealed), received_at=arrived_at, confirmed_at=now,
                 ip=caller.ip or "", user_agent=(caller.user_agent or "")[:300],
                 device_fingerprint=bid_content.clean_fingerprint(caller.device),
             )
@@ -188,7 +193,7 @@ def submit_bid(caller, tender_id, data=None, attachments=(), client_key="", lot=
             # From here to commit, every submission on the platform waits in line: keep it short.
             seq = _next_receipt_seq()
             payload = receipts.build_payload(tender=tender, bid=bid, attachment_digests=digests, seq=seq,
-                                             server_time=now)
+                                             server_time=now, arrived_at=arrived_at)
             receipt = Receipt.objects.create(bid=bid, seq=seq, issued_at=now, payload=payload,
                                              signature=receipts.sign_payload(payload))
             record(caller, "bids.submit", bid, embargo=audit_embargo.key("tender", tender.pk),
@@ -283,13 +288,14 @@ def _own_active_bid_locked(caller, bid_id):
 
 
 def withdraw_bid(caller, bid_id):
+    arrived_at = arrival.moment(caller.arrived)
     authorize(caller.user, "bid.withdraw")
     with transaction.atomic():
         tender, bid = _own_active_bid_locked(caller, bid_id)
         if bid.status != BidStatus.ACTIVE:
             raise ValidationError({"bid": _("Only a submitted bid can be withdrawn (this one is %(status)s).")
                                    % {"status": bid.get_status_display()}})
-        _require_open_for_bids(tender, clock.now())
+        _require_open_for_bids(tender, arrived_at, clock.now())
         bid.status = BidStatus.WITHDRAWN
         bid.save(update_fields=["status"])
         record(caller, "bids.withdraw", bid, embargo=audit_embargo.key("tender", tender.pk), tender=tender.reference, version=bid.version)
@@ -298,13 +304,14 @@ def withdraw_bid(caller, bid_id):
 
 def confirm_bid(caller, bid_id):
     """Confirm a bid again after the tender's conditions changed; until then it is not valid."""
+    arrived_at = arrival.moment(caller.arrived)
     authorize(caller.user, "bid.confirm")
     with transaction.atomic():
         tender, bid = _own_active_bid_locked(caller, bid_id)
         if bid.status != BidStatus.ACTIVE or not bid.needs_reconfirmation:
             raise ValidationError({"bid": _("This bid does not need confirming.")})
         now = clock.now()
-        _require_open_for_bids(tender, now)
+        _require_open_for_bids(tender, arrived_at, now)
         bid.needs_reconfirmation = False
         bid.confirmed_at = now
         bid.save(update_fields=["needs_reconfirmation", "confirmed_at"])
