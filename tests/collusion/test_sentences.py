@@ -10,7 +10,15 @@ ENGLISH = ("Firms A, B form a group that met in 6 tenders; they bid together 100
 
 def test_every_engine_template_is_marked_for_translation():
     assert sentences.TEMPLATES == ENGINE_TEMPLATES
-    assert set(sentences.KIND_LABELS) == set(ENGINE_TEMPLATES)
+    assert set(sentences.KIND_LABELS) == set(ENGINE_TEMPLATES) | set(sentences.APP_TEMPLATES)
+
+
+def test_the_app_sides_own_flags_are_rendered_in_the_readers_language(monkeypatch):
+    figures = {"tender": "T-1", "winner": "A Co.", "subcontractor": "B Co."}
+    template = sentences.APP_TEMPLATES["losing_bidder_subcontract"]
+    assert sentences.translate_flag("losing_bidder_subcontract", figures, "stored") == template.format(**figures)
+    monkeypatch.setattr(sentences, "gettext", lambda s: {template: "{tender}：中标人{winner}分包给{subcontractor}。"}.get(s, s))
+    assert sentences.translate_flag("losing_bidder_subcontract", figures, "stored") == "T-1：中标人A Co.分包给B Co.。"
 
 
 def test_sentence_is_rendered_in_the_readers_language(monkeypatch):

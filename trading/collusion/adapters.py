@@ -133,12 +133,15 @@ class DatabaseBids:
             org = self.orgs[bidder]
             when = opened or deadline or received
             digest, author, template = documents.get(bid_id, ("", "", ""))
+            # The account that really paid the bid security is the "same account" evidence (Implementing Regulations
+            # art. 40); where it is known, the account the firm declared at registration is not used for this bid.
+            paid = paid_from.get((tender, bidder), "")
             out.append((reference, self.labels[bidder], str(price),
                         when.astimezone(tz).date().isoformat() if when else "",
                         "1" if (is_winner or winner == bidder) else "0", str(ceiling) if ceiling else "",
                         self.labels[entity], "1" if (disqualified or bid_id in rejected) else "0", ip, device,
-                        org.bank_account, org.phone, org.email.lower(), manager.strip(), digest, author, template,
-                        paid_from.get((tender, bidder), "")))
+                        "" if paid else org.bank_account, org.phone, org.email.lower(), manager.strip(), digest,
+                        author, template, paid))
         columns = ["tender_id", "bidder_id", "amount", "date", "is_winner", "reserve_price", "buyer_id",
                    "disqualified", "ip", "device", "bank_account", "phone", "email", "project_manager",
                    "attachment_hash", "doc_author", "doc_template", "security_account"]
@@ -199,6 +202,17 @@ def security_accounts(tender_ids=None) -> dict:
     except ImportError:
         return {}
     return {(r["tender_id"], r["bidder_id"]): r["paying_account"] for r in paying_accounts(tender_ids)}
+
+
+def losing_bidder_subcontracts(tender_ids=None) -> list:
+    """(tender id, winner id, subcontractor id) of every subcontract the winner declared to a firm that bid against
+    it in the same tender (how cover bidders are paid), from the contracts room when it is installed."""
+    if not apps.is_installed("trading.contracts"):
+        return []
+    from trading.contracts.selectors import losing_bidder_subcontracts as declared
+
+    wanted = None if tender_ids is None else set(tender_ids)
+    return [row for row in declared() if wanted is None or row[0] in wanted]
 
 
 def jsonable(value):

@@ -8,13 +8,14 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from trading.bids.models import Bid
 from trading.collusion import engine as E
 from trading.collusion.engine import graph as G
+from trading.collusion.engine.explain import Flag
 
-from trading.bids.models import Bid
-
-from .adapters import DatabaseBids, jsonable
+from .adapters import DatabaseBids, jsonable, losing_bidder_subcontracts
 from .conf import band_of, bands, setting
+from .sentences import APP_TEMPLATES
 
 SCREENS = ("cv", "spd", "diffp", "rd", "skew", "kurt", "ks")
 KEPT = SCREENS + (
@@ -35,6 +36,28 @@ IDENTITY_STRENGTH = {"tender": 0.9, "market": 0.5}
 # a person's name is not an identity (common names collide): the engine still flags a
 # project manager shared inside a tender, but names do not join firms into a group
 NAMES_NOT_IDENTITIES = {"project_manager", "doc_author"}
+
+
+# A subcontract from the winner to a firm that bid against it in the same tender is how cover bidders are paid
+# (issue 11, post-award checks): red on its own, like a shared account in one tender is near it.
+SUBCONTRACT_SEVERITY = 0.85
+
+
+def subcontract_flags(source: DatabaseBids) -> list:
+    """Flags for the subcontracts the contracts room recorded to a losing bidder of the same tender, in the
+    engine's terms (tender references and bidder labels of this analysis): read beside the engine, which stays
+    free of Django."""
+    reference_of = {tender_id: reference for reference, tender_id in source.tender_of.items()}
+    out = []
+    for tender_id, winner_id, subcontractor_id in losing_bidder_subcontracts(source.tender_ids):
+        reference = reference_of.get(tender_id)
+        winner, subcontractor = source.labels.get(winner_id), source.labels.get(subcontractor_id)
+        if reference is None or winner is None or subcontractor is None:
+            continue  # a tender or firm whose bids this analysis does not count
+        figures = {"tender": reference, "winner": winner, "subcontractor": subcontractor}
+        out.append(Flag("losing_bidder_subcontract", SUBCONTRACT_SEVERITY, [reference], [winner, subcontractor],
+                        figures, APP_TEMPLATES["losing_bidder_subcontract"].format(**figures)))
+    return out
 
 
 @dataclass
@@ -209,6 +232,7 @@ def analyse(source: DatabaseBids | None = None) -> Analysis:
     split = setting("COLLUSION_SPLIT_THRESHOLD")
     result.flags = E.market_flags(index, bids, top=int(setting("COLLUSION_FLAG_TOP_TENDERS")),
                                   split_threshold=float(split) if split else None)
+    result.flags = sorted(result.flags + subcontract_flags(source), key=lambda f: -f.score)
     bands_count = pd.Series([t["band"] for t in result.tenders]).value_counts()
     result.summary = {
         "bids": int(len(bids)), "tenders": len(result.tenders), "bidders": int(bids["bidder_id"].nunique()),

@@ -25,6 +25,14 @@ TEMPLATES = {
     'split_threshold': gettext_noop('Buyer {buyer} put out {count} tenders just under the threshold between {first} and {last}, worth {total:,.0f} together.'),
 }
 
+# Flags the app side writes itself from what the other rooms record (the engine never sees those records); the
+# English is stored with the flag as evidence, like the engine's sentences.
+APP_TEMPLATES = {
+    'losing_bidder_subcontract': gettext_noop('In tender {tender}, the winner {winner} subcontracted work to '
+                                              '{subcontractor}, a firm that bid against it in the same tender: a way '
+                                              'cover bidders are paid.'),
+}
+
 # words the engine puts into figures
 WORDS = {
     "evenly shared": gettext_noop("evenly shared"),
@@ -59,6 +67,7 @@ KIND_LABELS = {
     "lowest_disqualified": gettext_noop("Lowest bid disqualified"),
     "all_but_winner_disqualified": gettext_noop("All but the winner disqualified"),
     "split_threshold": gettext_noop("Split under the threshold"),
+    "losing_bidder_subcontract": gettext_noop("Subcontract to a losing bidder"),
 }
 
 
@@ -90,6 +99,8 @@ FIGURE_LABELS = {
     "first": gettext_noop("First"),
     "last": gettext_noop("Last"),
     "total": gettext_noop("Total value"),
+    "winner": gettext_noop("Winner"),
+    "subcontractor": gettext_noop("Subcontractor"),
 }
 
 
@@ -114,7 +125,9 @@ def signal_label(signal):
 
 def translate_flag(kind, figures, english):
     template = TEMPLATES.get(kind)
-    if template is None or ENGINE_TEMPLATES.get(kind) != template:
+    if kind in APP_TEMPLATES:
+        template = APP_TEMPLATES[kind]
+    elif template is None or ENGINE_TEMPLATES.get(kind) != template:
         return english
     localised = {k: gettext(WORDS[v]) if isinstance(v, str) and v in WORDS else v for k, v in figures.items()}
     try:
