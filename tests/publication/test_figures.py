@@ -2,6 +2,7 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from trading.publication import selectors
 from trading.publication.selectors import Filters
@@ -58,7 +59,7 @@ def test_region_entity_and_type_split_the_figures(m):
 
 
 def test_the_period_counts_tenders_by_publication_day(m):
-    published = m.t1.published_at.date()
+    published = timezone.localdate(m.t1.published_at)  # the platform's day, as the filter reads it
     inside = selectors.statistics(Filters(date_from=published, date_to=published, history="exclude"))["total"]
     assert inside["tenders"] >= 1 and inside["awarded"] == 1
     before = selectors.statistics(Filters(date_to=published - DAY, history="exclude"))["total"]

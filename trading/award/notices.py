@@ -15,6 +15,7 @@ from trading import sealing
 from trading.bids.opening.record import font
 from trading.evaluation.labels import label
 from trading.evaluation.models import Ground, Outcome, Verdict
+from trading.tenders.money import format_amount
 from trading.tenders.rules import when_iso
 
 from .models import PassOver
@@ -108,7 +109,7 @@ def award_notice_pdf(body):
              p(_("Your bid for %(title)s (tender %(reference)s) of %(entity)s is awarded.") % tender)]
     if body["lot_heading"]:
         story.append(p(body["lot_heading"]))
-    story += [p(_("Award amount") + f": {body['amount']}"),
+    story += [p(_("Award amount") + f": {format_amount(body['amount'])}"),
               p(_("Duration (days)") + f": {body['duration_days'] or '-'}"),
               p(_("Project manager") + f": {body['project_manager'] or '-'}"),
               p(_("Rank in the evaluation") + f": {body['rank']}")]
@@ -119,6 +120,6 @@ def award_notice_pdf(body):
               Spacer(1, 10), p(_("Evaluation report signature") + f": {body['report_signature']}"),
               p(_("Candidate notice signature") + f": {body['candidate_notice_signature']}")]
     buffer = io.BytesIO()
-    SimpleDocTemplate(buffer, pagesize=A4, title=f"Award notice {tender['reference']}",
+    SimpleDocTemplate(buffer, pagesize=A4, title=_("Award notice") + f" {tender['reference']}",
                       leftMargin=40, rightMargin=40).build(story)
     return buffer.getvalue()

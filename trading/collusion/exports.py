@@ -1,6 +1,7 @@
 """PDF and CSV exports of a report or a case, for the file and for referral."""
 import csv
 import io
+from xml.sax.saxutils import escape
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -14,9 +15,11 @@ from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-from xml.sax.saxutils import escape
+
+from trading.tenders.money import format_amount
 
 from . import selectors
+from .models import CaseStatus
 from .sentences import figure_rows, kind_label, signal_label
 
 FONT = "STSong-Light"   # built into reportlab: Latin and Chinese without a font file
@@ -130,20 +133,33 @@ def _case_lines(case):
     if case.tender_risk:
         t = case.tender_risk
         lines.append((_("Tender"), f"{t.reference} ({_('risk')} {t.risk:.2f}, {t.get_band_display()})"))
-        for key in ("cv", "spd", "diffp", "rd", "screen_risk", "pattern_evidence", "signal_evidence", "grp_score"):
+        names = {"cv": _("Coefficient of variation"), "spd": _("Spread (highest / lowest − 1)"),
+                 "diffp": _("Gap between the two lowest (DIFFP)"), "rd": _("Relative distance (RD)"),
+                 "screen_risk": _("Screens (mean suspicion)"), "pattern_evidence": _("Price patterns"),
+                 "signal_evidence": _("Submission signals (shared address, device, account…)"),
+                 "grp_score": _("Co-bidding group")}
+        for key, name in names.items():
             if t.features.get(key) is not None:
-                lines.append((key, f"{t.features[key]:.4f}"))
-        lines += [(_("Bid"), f"{b.get('bidder') or '-'}: {b['amount']:.2f}" + (f" ({_('winner')})" if b.get("is_winner")
-                                                                              else ""))
-                  for b in t.bids]
+                lines.append((name, f"{t.features[key]:.4f}"))
+        lines += [(_("Bid"), f"{b.get('bidder') or '-'}: {format_amount(b['amount'])}"
+                   + (f" ({_('winner')})" if b.get("is_winner") else "")) for b in t.bids]
     for flag in selectors.case_evidence_flags(case):
         evidence = f"[{flag.severity:.2f} {flag.get_band_display()}] {kind_label(flag.kind)}: {flag.text}"
         lines.append((_("Evidence"), evidence))
     return lines
 
 
-def _note_line(note):
-    change = f"[{note.status_from} → {note.status_to}] " if note.status_to else ""
+def _status_label(code):
+    try:
+        return CaseStatus(code).label
+    except ValueError:
+        return code
+
+
+def _note_line(note, words=False):
+    """(when, who, text) of a note; `words`: statuses in the reader's words (the PDF), else their codes (the CSV)."""
+    shown = _status_label if words else str
+    change = f"[{shown(note.status_from)} → {shown(note.status_to)}] " if note.status_to else ""
     return (timezone.localtime(note.created_at).strftime("%Y-%m-%d %H:%M"), note.author.get_username(),
             change + note.text)
 
@@ -160,7 +176,7 @@ def case_csv(request, pk):
 def case_pdf(request, pk):
     case = selectors.get_case(request.user, pk)
     facts = _table([[_("Field"), _("Value")]] + [list(line) for line in _case_lines(case)], [4 * cm, 13 * cm])
-    notes = [_table([[_("When"), _("Who"), _("Note")]] + [list(n) for n in map(_note_line, case.notes.all())],
+    notes = [_table([[_("When"), _("Who"), _("Note")]] + [list(_note_line(n, words=True)) for n in case.notes.all()],
                     [3.5 * cm, 3 * cm, 10.5 * cm])]
     content = _pdf(str(case), [(None, [facts]), (_("Notes and status changes"), notes)])
     return _attachment(content, "application/pdf", f"collusion-case-{case.pk}.pdf")

@@ -15,6 +15,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from trading import sealing
 from trading.bids.opening.record import font
 from trading.tenders.models import EvaluationMethod
+from trading.tenders.money import format_amount
 from trading.tenders.rules import when_iso
 
 from . import scoring
@@ -211,11 +212,11 @@ def render_pdf(body):
                   Spacer(1, 4)]
         if section["ranking"]:
             head = [_("Rank"), _("Bidder"), _("Price")] + ([_("Price score"), *criteria, _("Total")] if scored else [])
-            rows = [[r["rank"], r["bidder"], r["price"]]
+            rows = [[r["rank"], r["bidder"], format_amount(r["price"])]
                     + ([r["price_score"], *(r["criteria"][c] for c in criteria), r["total"]] if scored else [])
                     for r in section["ranking"]]
             story += [p(_("Ranking (the first three are the candidates)")), table([head, *rows], None), Spacer(1, 8)]
-        rows = [[b["bidder"], b["price"], b["votes"]["pass"], b["votes"]["reject"],
+        rows = [[b["bidder"], format_amount(b["price"]), b["votes"]["pass"], b["votes"]["reject"],
                  _("Pass") if b["passed"] else f"{b['ground_label']} {b['automatic_label']}",
                  "; ".join(f"#{r['seat']} {r['verdict_label']} {r['ground_label']}: {r['reason']}"
                            for r in b["reviews"])]
@@ -229,6 +230,6 @@ def render_pdf(body):
     story += [Spacer(1, 8), p(_("Committee"), heading)]
     story += [p(f"#{m['seat']} · {m['signed_at']} · SHA-256 {m['sheet_sha256']}") for m in body["committee"]]
     buffer = io.BytesIO()
-    SimpleDocTemplate(buffer, pagesize=A4, title=f"Evaluation report {tender['reference']}",
+    SimpleDocTemplate(buffer, pagesize=A4, title=_("Evaluation report") + f" {tender['reference']}",
                       leftMargin=30, rightMargin=30).build(story)
     return buffer.getvalue()

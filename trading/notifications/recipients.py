@@ -3,7 +3,6 @@
 Each rule takes the audit entry and returns [(user, kind, params, url, tender)]. The dispatcher reads the
 log in order and applies them; an entry still under an embargo (who bid, who evaluates) is never used.
 """
-from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
@@ -12,6 +11,7 @@ from trading.accounts.roles import Role
 from trading.bids.models import Bid, BidStatus
 from trading.tenders import rules
 from trading.tenders.models import DocumentDownload, Tender
+from trading.tenders.money import format_amount
 
 from .models import Kind, Subscription
 
@@ -32,10 +32,7 @@ def _facts(tender):
 
 
 def _amount(value):
-    try:
-        return f"¥{Decimal(str(value)):,.2f}"
-    except (InvalidOperation, ValueError):
-        return str(value or "")
+    return format_amount(value) if value not in (None, "") else ""
 
 
 def _page(tender):

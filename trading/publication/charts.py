@@ -14,6 +14,7 @@ def _short(text, limit=28):
 
 def bar_chart(rows, title, fmt="{:,.0f}", colour="#1565c0"):
     """Horizontal bars: rows [(label, value or None, optional colour)], scaled to the largest value."""
+    show = fmt if callable(fmt) else fmt.format  # a format string, or a function such as tenders.money.format_amount
     rows = [(r[0], r[1], r[2] if len(r) > 2 else colour) for r in rows]
     values = [float(v) for _, v, _ in rows if v is not None]
     top = max([v for v in values if v > 0], default=1.0)
@@ -31,8 +32,8 @@ def bar_chart(rows, title, fmt="{:,.0f}", colour="#1565c0"):
             continue
         length = max(0.0, float(value)) / top * plot
         parts.append(f'<rect x="{LABEL_WIDTH}" y="{y}" width="{length:.1f}" height="{BAR_HEIGHT}" '
-                     f'fill="{escape(fill)}"><title>{escape(label)}: {escape(fmt.format(value))}</title></rect>')
+                     f'fill="{escape(fill)}"><title>{escape(label)}: {escape(show(value))}</title></rect>')
         parts.append(f'<text x="{LABEL_WIDTH + length + 6:.1f}" y="{text_y:.1f}" font-size="13">'
-                     f'{escape(fmt.format(value))}</text>')
+                     f'{escape(show(value))}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))

@@ -11,7 +11,7 @@ from trading.accounts.permissions import authorize
 from trading.accounts.roles import OrganisationKind
 from trading.audit.services import record
 from trading.tenders import clock
-from trading.tenders.money import parse_amount
+from trading.tenders.money import format_amount, parse_amount
 
 from .models import Feedback, Method, SmallProject, SmallProjectType
 from .selectors import tendering_threshold
@@ -68,8 +68,8 @@ def file_small_project(caller, **values):
     if amount is not None and "project_type" not in errors:
         threshold = tendering_threshold(project_type)
         if amount >= threshold:
-            errors["amount"] = _("At or above the tendering threshold (%(threshold)s yuan) this project must be "
-                                 "tendered on the platform.") % {"threshold": f"{threshold:,.0f}"}
+            errors["amount"] = _("At or above the tendering threshold (%(threshold)s) this project must be "
+                                 "tendered on the platform.") % {"threshold": format_amount(threshold)}
     decision_date = values.get("decision_date")
     if isinstance(decision_date, str):
         try:

@@ -13,6 +13,7 @@ from trading.accounts.caller import Caller
 from trading.accounts.permissions import allowed, authorize
 from trading.tenders.forms import apply_errors
 from trading.tenders.models import ProjectType
+from trading.tenders.money import format_amount
 
 from . import charts, exports, selectors, services
 from .forms import FeedbackForm, FilterForm, SmallProjectForm
@@ -56,7 +57,7 @@ def statistics_page(request):
         "tenders_chart": charts.bar_chart([(r["label"], r["tenders"]) for r in rows],
                                           _("Tenders by %(group)s") % {"group": dict(selectors.GROUPS)[group]}),
         "value_chart": charts.bar_chart([(r["label"], _money(r["value"])) for r in rows],
-                                        _("Value of tenders (yuan)"), colour="#00838f"),
+                                        _("Value of tenders (yuan)"), fmt=format_amount, colour="#00838f"),
         "savings_chart": charts.bar_chart([(r["label"], r["savings_percent"]) for r in savings_by_type],
                                           _("Savings by procurement type (%)"), fmt="{:.1f}%", colour="#2e7d32"),
         "competition_chart": charts.bar_chart([(r["label"], r["bids_per_tender"]) for r in rows],

@@ -3,6 +3,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 CENT = Decimal("0.01")
@@ -24,7 +25,28 @@ def parse_amount(value, *, positive=True) -> Decimal:
                               else _("The amount cannot be negative."))
     if amount > settings.SUNLIGHT["MAX_AMOUNT"]:
         raise ValidationError(_("The amount is larger than the platform allows (%(max)s).")
-                              % {"max": f"{settings.SUNLIGHT['MAX_AMOUNT']:,}"})
+                              % {"max": format_amount(settings.SUNLIGHT["MAX_AMOUNT"])})
     if amount != amount.quantize(CENT):
         raise ValidationError(_("Use at most two decimal places."))
     return amount.quantize(CENT)
+
+
+# How people write an amount, by language: digits grouped by thousands, two decimals, the yuan where they put it
+# ("¥1,234,567.89" in English; "1,234,567.89元" in Chinese, as procurement notices write it).
+WRITTEN = {"zh": "{sign}{digits}元", "en": "{sign}¥{digits}"}
+
+
+def format_amount(value, language=None) -> str:
+    """An amount of yuan as people of `language` (the active one by default) write it; "—" for none. Used by every
+    page, PDF and notice that shows money (the `money` template filter), so they all agree."""
+    if value is None or value == "":
+        return "—"
+    try:
+        amount = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        return str(value)
+    if not amount.is_finite():
+        return str(value)
+    language = (language or get_language() or settings.LANGUAGE_CODE).lower()
+    pattern = WRITTEN.get(language.split("-")[0], WRITTEN["en"])
+    return pattern.format(sign="-" if amount < 0 else "", digits=f"{abs(amount).quantize(CENT):,.2f}")

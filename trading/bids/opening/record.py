@@ -27,6 +27,8 @@ from trading.audit import checkpoints
 from trading.bids.models import Bid, BidStatus, Receipt, TenderKey
 from trading.tenders import clock
 from trading.tenders.models import Lot
+from trading.tenders.money import format_amount
+from trading.tenders.rules import when_iso
 
 from . import integrity, marks
 from .labels import readable_record
@@ -129,8 +131,20 @@ def font():
     return FONT
 
 
+def _local_times(body):
+    """The record's moments (stored in UTC, ISO 8601) in the platform's zone, to the minute, as pages show them."""
+    def moments(row, *keys):
+        return {**row, **{k: when_iso(row[k]) for k in keys if row.get(k)}}
+    return {**moments(body, "opened_at", "closed_at"),
+            "sign_ins": [moments(s, "at", "confirmed_at") for s in body.get("sign_ins", [])],
+            "objections": [moments(o, "raised_at", "answered_at") for o in body.get("objections", [])],
+            "steps": [moments(e, "at") for e in body.get("steps", [])],
+            "audit_checkpoint": {**(body.get("audit_checkpoint") or {}),
+                                 "body": moments((body.get("audit_checkpoint") or {}).get("body") or {}, "at")}}
+
+
 def render_pdf(body):
-    body = readable_record(body)
+    body = readable_record(_local_times(body))
     text = ParagraphStyle("text", fontName=font(), fontSize=9, leading=12, wordWrap="CJK")
     heading = ParagraphStyle("heading", parent=text, fontSize=14, leading=18, spaceAfter=6)
     small = ParagraphStyle("small", parent=text, fontSize=7, leading=9, wordWrap="CJK")
@@ -148,12 +162,12 @@ def render_pdf(body):
              p(_("Procuring entity") + f": {tender['entity']}"),
              p(_("Outcome") + f": {body['outcome_label']} {body['failure_reason']}"),
              p(pgettext("time", "Opened") + f": {body['opened_at']}  " + pgettext("time", "Closed") + f": {body['closed_at']}"),
-             p(_("Ceiling price") + f": {tender['ceiling_price']}"), Spacer(1, 8)]
+             p(_("Ceiling price") + f": {format_amount(tender['ceiling_price'])}"), Spacer(1, 8)]
     grid = TableStyle([("GRID", (0, 0), (-1, -1), 0.3, "#888888"), ("VALIGN", (0, 0), (-1, -1), "TOP")])
     if body["lots"]:
         lot_rows = [[p(h) for h in (_("Lot"), _("Ceiling price"), _("Bids received"), _("Bids opened"),
                                     _("Outcome"))]]
-        lot_rows += [[p(lot["label"]), p(lot["ceiling_price"]), p(lot["bids"]), p(lot["opened"]),
+        lot_rows += [[p(lot["label"]), p(format_amount(lot["ceiling_price"])), p(lot["bids"]), p(lot["opened"]),
                       p(lot["failure_reason"] if lot["failed"] else _("Goes on to evaluation"))]
                      for lot in body["lots"]]
         lot_table = Table(lot_rows, repeatRows=1, colWidths=[150, 70, 50, 50, 180])
@@ -162,7 +176,7 @@ def render_pdf(body):
     rows = [[p(h) for h in (_("No."), _("Bidder"), _("Price"), _("Duration (days)"), _("Quality"),
                             _("Project manager"), _("Bid security"), _("Status"))]]
     rows += [[p(b["order"] or ""), p(f"{b['bidder']} · {b['lot_label']}" if b["lot_label"] else b["bidder"]),
-              p(b["price"]), p(b["duration_days"]), p(b["quality"]), p(b["project_manager"]),
+              p(format_amount(b["price"]) if b["price"] else ""), p(b["duration_days"]), p(b["quality"]), p(b["project_manager"]),
               p(b["security_reference"]), p(f"{b['status_label']} {b['note']}")]
              for b in body["bids"]]
     table = Table(rows, repeatRows=1, colWidths=[24, 90, 60, 45, 70, 60, 60, 90])
@@ -184,6 +198,6 @@ def render_pdf(body):
         story.append(p(_("Audit log checkpoint") + f": {checkpoint['size']} · {checkpoint['head']} · {checkpoint['at']}",
                        small))
     buffer = io.BytesIO()
-    SimpleDocTemplate(buffer, pagesize=A4, title=f"Opening record {tender['reference']}",
+    SimpleDocTemplate(buffer, pagesize=A4, title=_("Opening record") + f" {tender['reference']}",
                       leftMargin=30, rightMargin=30).build(story)
     return buffer.getvalue()

@@ -1,0 +1,76 @@
+"""Fetched in Chinese, the platform's PDFs (opening record, evaluation report, award notice, collusion case) are
+Chinese: no English of the platform's own is left, only what people typed (names, titles) and codes."""
+import re
+
+import pytest
+from django.utils import translation
+
+from tests.complaints.builders import awarded
+from tests.i18n.pdftext import pdf_text
+from trading.award import notices
+from trading.award.models import Award
+from trading.bids.opening import record
+from trading.bids.opening.models import OpeningRecord
+from trading.evaluation import report
+from trading.evaluation.models import Report
+
+pytestmark = pytest.mark.django_db
+
+# Keys of a signed body whose values are codes the PDF must put into words; every other string is user data
+# (names, titles, references, digests) and stays as typed.
+CODES = {"format", "outcome", "status", "kind", "state", "procedure_type", "evaluation_method", "verdict", "ground",
+         "automatic", "pass_over", "marks", "decision", "method"}
+# Not English of ours: names of standards and codes.
+ALLOWED = {"SHA"}
+
+
+def user_data(value, key=None):
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from user_data(v, k)
+    elif isinstance(value, list):
+        for v in value:
+            yield from user_data(v, key)
+    elif isinstance(value, str) and key not in CODES:
+        yield value
+
+
+def english_left(pdf, body):
+    # What people typed may wrap anywhere in a table cell: compare with no white space at all.
+    flat = re.sub(r"\s+", "", pdf_text(pdf))
+    for typed in sorted({re.sub(r"\s+", "", t) for t in user_data(body)}, key=len, reverse=True):
+        if len(typed) > 1:
+            flat = flat.replace(typed, "|")
+    flat = re.sub(r"[0-9a-f]{16,}", "|", flat)
+    return sorted({w for w in re.findall(r"[A-Za-z]{3,}", flat) if w not in ALLOWED})
+
+
+@pytest.fixture
+def done(settings, tmp_path):
+    settings.PLATFORM_SIGNING_KEY_FILE = tmp_path / "platform_signing.key"
+    return awarded()
+
+
+def test_the_opening_record_evaluation_report_and_award_notice_are_chinese(done):
+    opening = OpeningRecord.objects.get(tender=done.tender)
+    evaluation = Report.objects.get(tender=done.tender)
+    award = Award.objects.get(tender=done.tender)
+    with translation.override("zh-hans"):
+        pdfs = {"opening record": (record.render_pdf(opening.body), opening.body),
+                "evaluation report": (report.render_pdf(evaluation.body), evaluation.body),
+                "award notice": (notices.award_notice_pdf(award.body), award.body)}
+    texts = {name: pdf_text(pdf) for name, (pdf, _body) in pdfs.items()}
+    assert "开标记录" in texts["opening record"] and "评标报告" in texts["evaluation report"]
+    assert "中标通知书" in texts["award notice"]
+    # Money as Chinese readers write it, times in the platform's zone to the minute (no UTC, no microseconds).
+    assert "980,000.00元" in texts["award notice"] and "980,000.00元" in texts["opening record"]
+    assert "+00:00" not in texts["opening record"] and not re.search(r"\d{2}:\d{2}:\d{2}\.\d", texts["opening record"])
+    for name, (pdf, body) in pdfs.items():
+        assert english_left(pdf, body) == [], name
+
+
+def test_the_same_pdf_in_english_keeps_english(done):
+    award = Award.objects.get(tender=done.tender)
+    with translation.override("en"):
+        text = pdf_text(notices.award_notice_pdf(award.body))
+    assert "Award notice" in text and "¥980,000.00" in text
