@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The deadline rush against production mode on this machine: PostgreSQL, Redis, two Daphne
 # workers and nginx (scripts/prod_stack.sh), then `audit verify` on that database.
-#   bash bench/run_rush.sh [--contractors 1000 --submissions 3 --window 60]
+#   bash bench/run_rush.sh [--contractors 1000 --submissions 3 --window 60 --lead 45 --attachments 2]
+#   HTTP_SERVER=gunicorn HTTP_WORKERS=4 bash bench/run_rush.sh ...   # plain HTTP by gunicorn (scripts/prod_stack.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/services.sh
@@ -21,8 +22,13 @@ if [ -n "${PROFILE:-}" ]; then
       -o "$PROFILE/worker-$((i + 1)).txt" >/dev/null 2>&1 &
   done
 fi
+PIDS=$(IFS=,; echo "${DAPHNE_PIDS[*]}${HTTP_PIDS[*]:+,${HTTP_PIDS[*]}}")
+.venv/bin/python bench/deadline_rush.py cpu --cpu "$WORK/cpu.json" --pids "$PIDS" --phase before
 .venv/bin/python bench/deadline_rush.py load --file "$WORK/plan.json" --results "$WORK/results.json" \
   --url "$STACK_URL" "$@"
 sleep 1
-.venv/bin/python bench/deadline_rush.py verify --file "$WORK/plan.json" --results "$WORK/results.json" "$@"
+.venv/bin/python bench/deadline_rush.py cpu --cpu "$WORK/cpu.json" --pids "$PIDS" --phase after
+.venv/bin/python bench/deadline_rush.py verify --file "$WORK/plan.json" --results "$WORK/results.json" \
+  --cpu "$WORK/cpu.json" "$@" | tee "$WORK/figures.json"
+cp "$WORK/figures.json" "/tmp/sunlight-rush-figures-$(date +%H%M%S).json"
 .venv/bin/python manage.py audit verify

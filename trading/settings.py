@@ -297,6 +297,9 @@ SUNLIGHT = {
     # again"); the opening begins no earlier than the deadline plus this (trading.tenders.arrival). Keep it under
     # the proxy's read timeout.
     "SUBMISSION_MAX_WAIT_SECONDS": int(os.environ.get("SUNLIGHT_SUBMISSION_MAX_WAIT_SECONDS", "60")),
+    # Only behind a proxy that overwrites X-Request-Start with the moment it read the whole request (nginx:
+    # proxy_set_header X-Request-Start "t=${msec}"; docs/deployment.md); else a client could choose its arrival.
+    "TRUST_EDGE_ARRIVAL": env_bool("SUNLIGHT_TRUST_EDGE_ARRIVAL", False),
 }
 REST_KNOX = {
     "TOKEN_TTL": timedelta(hours=SUNLIGHT["API_TOKEN_HOURS"]),

@@ -119,3 +119,35 @@ def test_the_server_stamps_arrival_when_the_last_byte_of_the_body_is_in_and_no_h
     # Not when the request began (a slow upload started before the deadline has not arrived yet), nor the header.
     assert stamp >= started + 0.5
     assert stamp <= time.time()
+
+
+def _request_with_edge_stamp(value):
+    from django.test import RequestFactory
+
+    return RequestFactory().post("/api/bids/", HTTP_X_REQUEST_START=value)
+
+
+def test_the_edge_stamp_counts_only_where_the_deployment_says_the_proxy_sets_it():
+    stamp = f"t={time.time() - 30:.3f}"
+    # Not trusted (the default, and `make demo` with no proxy): a client could choose its own arrival.
+    with override_settings(SUNLIGHT={**settings.SUNLIGHT, "TRUST_EDGE_ARRIVAL": False}):
+        assert arrival_stamp.of_request(_request_with_edge_stamp(stamp)) is None
+    with override_settings(SUNLIGHT={**settings.SUNLIGHT, "TRUST_EDGE_ARRIVAL": True}):
+        assert abs(arrival_stamp.of_request(_request_with_edge_stamp(stamp)) - (time.time() - 30)) < 1
+        # Never in the future, and garbage is no stamp at all.
+        assert arrival_stamp.of_request(_request_with_edge_stamp(f"t={time.time() + 3600}")) <= time.time()
+        for bad in ("", "t=", "t=nan", "t=-5", "1733241600", "t=abc"):
+            assert arrival_stamp.of_request(_request_with_edge_stamp(bad)) is None
+
+
+def test_a_bid_that_reached_the_proxy_before_the_deadline_is_in_time_behind_a_queue_of_wsgi_workers(tender, contractor):
+    client = api_client(contractor)
+    body = {"tender": tender.pk, "price": "1000000.00", "duration_days": 100, "quality": "Qualified",
+            "project_manager": "PM", "security_reference": "BG-1"}
+    with override_settings(SUNLIGHT={**settings.SUNLIGHT, "TRUST_EDGE_ARRIVAL": True}), \
+            clock.frozen_at(tender.deadline + 3 * SECOND):
+        accepted = client.post("/api/bids/", body, format="json", HTTP_X_REQUEST_START=f"t={time.time() - 5:.3f}")
+        late = client.post("/api/bids/", body, format="json", HTTP_X_REQUEST_START=f"t={time.time() - 1:.3f}")
+    assert accepted.status_code == 201, accepted.content
+    assert dt.datetime.fromisoformat(accepted.json()["receipt"]["payload"]["arrived_at"]) < tender.deadline
+    assert late.status_code == 400 and "arrived at" in late.json()["tender"][0]

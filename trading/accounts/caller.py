@@ -30,7 +30,7 @@ class Caller:
             user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
             device=(request.POST.get("device_fingerprint") if request.method == "POST" else "")
             or request.META.get("HTTP_X_DEVICE_FINGERPRINT", ""),
-            arrived=arrival_stamp.read(getattr(request, "scope", None)),
+            arrived=arrival_stamp.of_request(request),
         )
 
     @classmethod
