@@ -66,7 +66,7 @@ def test_a_refused_bid_explains_itself_in_chinese(zh_as, contractor, tender):
             **sealed_form(tender), "device_fingerprint": "fp"})
     page = text_of(response)
     assert "不再接受投标" in page and "未保存任何内容" in page
-    assert "投标报价（元）" in page
+    assert 'id="bidding-closed"' in page and 'id="bid-form"' not in page  # the form is no longer offered
 
 
 def test_opening_hall_and_its_script_labels(zh_as, entity_user, contractor, tender):

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from trading.accounts.permissions import authorize
+from trading.tenders import clock, rules
 from trading.tenders.models import Lot, Tender, TenderStatus
 
 from .content import as_row_id
@@ -58,6 +59,34 @@ def tender_lots(tender):
 def ceiling_of(bid):
     """The ceiling price a bid is held to: its lot's, or the tender's when the tender has no lots."""
     return bid.lot.ceiling_price if bid.lot_id else bid.tender.ceiling_price
+
+
+def bidding_closed(tender, now=None):
+    """Why the tender takes no more bids, replacements or withdrawals, in a sentence for the bidder; None while it
+    does. The service judges each submission again at its arrival; this is what the pages offer and say."""
+    now = now or clock.now()
+    if tender.deadline is not None and now >= tender.deadline:
+        return _("Bidding closed at %(deadline)s: bids can no longer be submitted, replaced or withdrawn.") % {
+            "deadline": rules.when(tender.deadline)}
+    if tender.status != TenderStatus.PUBLISHED or tender.deadline is None:
+        return _("This tender is not open for bids (status: %(status)s).") % {"status": tender.get_status_display()}
+    return None
+
+
+def replaced_by(bid):
+    """The bid (with its receipt) that replaced this one: the next version of the same bidder for the same tender
+    and lot; None for a bid nobody replaced."""
+    if bid.status != BidStatus.REPLACED:
+        return None
+    return (Bid.objects.filter(tender_id=bid.tender_id, bidder_id=bid.bidder_id, lot_id=bid.lot_id,
+                               version__gt=bid.version).select_related("receipt").order_by("version").first())
+
+
+def replacement_of_receipt(payload):
+    """For a receipt checked on the public page: the later version that superseded the bid it names, or None."""
+    bid_id = as_row_id(payload.get("bid_id")) if isinstance(payload, dict) else None
+    bid = Bid.objects.filter(pk=bid_id).first() if bid_id else None
+    return replaced_by(bid) if bid is not None else None
 
 
 def bids_needing_confirmation(user):

@@ -8,7 +8,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from trading.accounts.caller import Caller
 from trading.accounts.permissions import authorize
@@ -17,6 +17,7 @@ from trading.tenders.forms import apply_errors
 from . import receipts, selectors, services
 from .content import MAX_ATTACHMENTS, MAX_DURATION_DAYS, PAD_TO, TEXT_LIMITS
 from .forms import BidContentForm, BidForm, ReceiptCheckForm
+from .models import BidStatus
 
 
 def _bound(request):
@@ -33,6 +34,7 @@ def submit(request, tender_pk):
     # "Replace" on my bids links here with ?lot=<number>, so the form starts on that lot.
     form = BidForm(*_bound(request), lots=lots, initial={"lot": request.GET.get("lot", "")})
     sealing_script = "application/json" in request.headers.get("Accept", "")
+    closed = selectors.bidding_closed(tender)
     if request.method == "POST" and form.is_valid():
         try:
             submission = services.submit_bid(Caller.from_request(request), tender.pk,
@@ -54,6 +56,7 @@ def submit(request, tender_pk):
                             status=400)
     return render(request, "bids/submit.html", {
         "tender": tender, "lots": lots, "form": form, "content_form": BidContentForm(), "current": current,
+        "closed": closed,
         "sealing_key": selectors.sealing_key(tender.pk), "limits": {
             "pad_to": PAD_TO, "max_attachments": MAX_ATTACHMENTS, "max_amount": str(settings.SUNLIGHT["MAX_AMOUNT"]),
             "max_attachment_bytes": settings.SUNLIGHT["MAX_ATTACHMENT_BYTES"],
@@ -63,14 +66,34 @@ def submit(request, tender_pk):
 
 @login_required
 def my_bids(request):
-    bids = selectors.own_bids(request.user)
-    return render(request, "bids/my_bids.html", {
-        "bids": bids, "to_confirm": selectors.bids_needing_confirmation(request.user)})
+    bids = list(selectors.own_bids(request.user))
+    closed = {}
+    for bid in bids:
+        if bid.tender_id not in closed:
+            closed[bid.tender_id] = selectors.bidding_closed(bid.tender)
+        # Replace and Withdraw are offered only while the tender takes bids; otherwise the reason is shown.
+        bid.closed = closed[bid.tender_id]
+    to_confirm = [bid for bid in selectors.bids_needing_confirmation(request.user)
+                  if not closed.get(bid.tender_id)]
+    return render(request, "bids/my_bids.html", {"bids": bids, "to_confirm": to_confirm})
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def withdraw(request, bid_pk):
+    """GET: the question (withdrawing cannot be undone, and no bid is left unless a new one is sent before the
+    deadline); POST: the withdrawal. My bids links to the question, never straight to the POST."""
+    bid = selectors.own_bid(request.user, bid_pk)
+    closed = selectors.bidding_closed(bid.tender)
+    if closed:
+        messages.error(request, closed)
+        return redirect("bids:my_bids")
+    if request.method == "GET":
+        if bid.status != BidStatus.ACTIVE:
+            messages.error(request, _("Only a submitted bid can be withdrawn (this one is %(status)s).")
+                           % {"status": bid.get_status_display()})
+            return redirect("bids:my_bids")
+        return render(request, "bids/withdraw.html", {"bid": bid})
     try:
         services.withdraw_bid(Caller.from_request(request), bid_pk)
         messages.success(request, _("Your bid was withdrawn."))
@@ -94,7 +117,7 @@ def confirm(request, bid_pk):
 def receipt(request, bid_pk):
     found = selectors.own_receipt(request.user, bid_pk)
     return render(request, "bids/receipt.html", {
-        "receipt": found, "bid": found.bid,
+        "receipt": found, "bid": found.bid, "replaced_by": selectors.replaced_by(found.bid),
         "receipt_json": json.dumps(found.document(), indent=2, ensure_ascii=False)})
 
 
@@ -115,6 +138,8 @@ def verify_receipt(request):
         result = {"valid": not reasons, "reasons": reasons}
         if document is not None:
             result["payload"] = document["payload"]
+        if result["valid"]:
+            result["replaced_by"] = selectors.replacement_of_receipt(document["payload"])
     key = receipts.platform_key_info()
     return render(request, "bids/verify_receipt.html", {
         "form": form, "result": result, "public_key": key["public_key"], "key_id": key["key_id"]})
