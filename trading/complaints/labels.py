@@ -6,6 +6,7 @@ ACTION_LABELS = {
     "complaints.answer_question": _("Question about the tender documents answered"),
     "complaints.file_objection": _("Objection to the tender documents filed"),
     "complaints.answer_objection": _("Objection to the tender documents answered"),
+    "complaints.deadline_moved": _("Bid deadline moved: an objection to the documents holds the procedure"),
     "complaints.file_complaint": _("Complaint filed with the supervising department"),
     "complaints.accept": _("Complaint accepted"),
     "complaints.refuse": _("Complaint refused"),

@@ -42,6 +42,8 @@ class DocumentObjection(models.Model):
     text = models.TextField(_("objection"))
     filed_at = models.DateTimeField(_("filed"))
     answer_due = models.DateTimeField(_("answer due"))
+    # The bid deadline when the objection was filed: the time bidders had left then is given back after the answer.
+    deadline_at_filing = models.DateTimeField(_("bid deadline when filed"), null=True, blank=True)
     answer = models.TextField(_("answer"), blank=True)
     upheld = models.BooleanField(_("upheld"), null=True, blank=True)
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,

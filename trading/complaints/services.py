@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from trading.accounts.caller import Caller
 from trading.accounts.models import Organisation
 from trading.accounts.permissions import authorize
 from trading.audit.services import record
@@ -160,17 +161,34 @@ def file_document_objection(caller, tender_id, text):
             raise ValidationError(errors)
         objection = DocumentObjection.objects.create(
             tender=tender, objector=organisation, filed_by=caller.user, text=text, filed_at=now,
-            answer_due=now + policy.delta("objection_answer"))
+            answer_due=now + policy.delta("objection_answer"), deadline_at_filing=tender.deadline)
         record(caller, "complaints.file_objection", objection, embargo=f"tender:{tender.pk}",
                tender=tender.reference, answer_due=objection.answer_due.isoformat())
+        if objection.answer_due >= tender.deadline:
+            # Filed so close to the deadline that the answer may come after it: the procedure is suspended while
+            # the objection waits, so the deadline moves past the answer's due time by the time bidders had left.
+            _move_deadline(tender, _ceil_minute(objection.answer_due + (tender.deadline - now)), "filed")
         refresh_checkpoints(tender, caller)
     return objection
 
 
+def _move_deadline(tender, deadline, why):
+    """Move the bid deadline of the locked tender later because an objection to the documents holds the procedure;
+    the platform's own step, audited without naming the objector (documents stay on offer until the deadline)."""
+    before = tender.deadline
+    if tender.documents_until == before or (tender.documents_until and tender.documents_until > deadline):
+        tender.documents_until = deadline
+    tender.deadline = deadline
+    tender.save(update_fields=["deadline", "documents_until"])
+    record(Caller.system(), "complaints.deadline_moved", tender, tender=tender.reference, objection=why,
+           deadline_before=before.isoformat(), deadline_after=deadline.isoformat())
+
+
 def answer_document_objection(caller, objection_id, answer, upheld, changes_conditions=False):
     """The entity answers once, as a clarification every bidder reads (naming nobody). The suspension stops the
-    clock: the deadline moves by the time the objection waited, so no bidder loses preparation time; a change of
-    the conditions moves it further where the clarification cut-off requires."""
+    clock: bidders get back, from the answer, the time they had left when the objection was filed, so no bidder
+    loses preparation time (an answer after the deadline, which the objection held, opens bidding again); a change
+    of the conditions moves it further where the clarification cut-off requires."""
     authorize(caller.user, "document_objection.answer")
     row_id, tender_id = _tender_of(DocumentObjection, objection_id, _("No such objection."))
     errors = {}
@@ -185,16 +203,26 @@ def answer_document_objection(caller, objection_id, answer, upheld, changes_cond
         if objection.answered:
             errors["answer"] = _("This objection was answered at %(when)s; the answer cannot change.") % {
                 "when": rules.when(objection.answered_at)}
-        _bidding_open(errors, tender, now, _("Answers to objections"))
+        # An unanswered objection holds the opening, so the bidding it suspended is not over even if the deadline
+        # has passed meanwhile: the answer is still taken, and the deadline moves again below.
+        if tender.status != TenderStatus.PUBLISHED:
+            errors["tender"] = _("%(what)s are possible only while bidding is open.") % {
+                "what": _("Answers to objections")}
         if errors:
             raise ValidationError(errors)
         before = tender.deadline
-        moved = _ceil_minute(before + (now - objection.filed_at))
+        if objection.deadline_at_filing is not None:
+            # Bidders get back the time they had left when the objection was filed, counted from the answer.
+            moved = max(before, _ceil_minute(now + (objection.deadline_at_filing - objection.filed_at)))
+        else:  # filed before the deadline at filing was kept: the deadline moves by the time it waited
+            moved = _ceil_minute(before + (now - objection.filed_at))
+        if before <= now:
+            _move_deadline(tender, moved, "answered")  # bidding opens again before the answer is published
         verdict = _("The objection is upheld.") if upheld else _("The objection is dismissed.")
         clarification = add_clarification(
             caller, tender, _("Objection to the tender documents: %(objection)s\n\n%(verdict)s %(answer)s") % {
                 "objection": objection.text, "verdict": verdict, "answer": answer},
-            changes_conditions=changes_conditions, new_deadline=moved if moved > before else None)
+            changes_conditions=changes_conditions, new_deadline=moved if moved > tender.deadline else None)
         objection.answer, objection.upheld, objection.answered_by, objection.answered_at = answer, upheld, \
             caller.user, now
         objection.clarification = clarification
