@@ -31,6 +31,13 @@
     var paused = $("paused");
     paused.hidden = !state.paused;
     paused.textContent = state.paused ? L._paused + (state.pauseReason ? ": " + state.pauseReason : "") : "";
+    // Controls show only in the steps they are for (the template renders the first step the same way).
+    root.querySelectorAll("[data-states]").forEach(function (node) {
+      node.hidden = node.dataset.states.split(" ").indexOf(state.state) < 0;
+    });
+    root.querySelectorAll("[data-when-paused]").forEach(function (node) {
+      node.hidden = (node.dataset.whenPaused === "yes") !== Boolean(state.paused);
+    });
   }
 
   function tick() {
