@@ -78,7 +78,8 @@ def test_bad_input_to_the_api_gets_a_field_error_and_changes_nothing():
     assert not Award.objects.exists() and not Objection.objects.exists()
 
 
-@pytest.mark.parametrize("role", ["contractor", "supervisor", "discipline", "expert", "admin", "other_entity"])
+@pytest.mark.parametrize("role", ["contractor", "supervisor", "discipline", "expert", "admin", "finance",
+                                  "other_entity"])
 def test_nobody_but_the_own_entity_publishes_answers_or_awards(role):
     a = reported()
     user = make_user("entity" if role == "other_entity" else role)

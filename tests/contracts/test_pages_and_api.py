@@ -13,7 +13,7 @@ from trading.contracts.models import Contract
 from .builders import TERMS, awarded, call, document, photo
 
 pytestmark = pytest.mark.django_db
-ROLES = ["contractor", "entity", "supervisor", "discipline", "expert", "admin"]
+ROLES = ["contractor", "entity", "supervisor", "discipline", "expert", "admin", "finance"]
 ACTIONS = {
     # action: roles of the matrix
     "contract.conclude": {"entity"},
