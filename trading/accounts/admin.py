@@ -52,15 +52,19 @@ class AuditedAdmin(admin.ModelAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(AuditedAdmin):
-    list_display = ("name", "kind", "credit_code", "legal_representative", "phone", "created_at")
+    list_display = ("name", "kind", "credit_code", "legal_representative", "phone", "created")
     list_filter = ("kind",)
     search_fields = ("name", "credit_code", "legal_representative", "external_ref")
-    readonly_fields = ("external_ref", "created_at")
+    readonly_fields = ("external_ref", "created")
+
+    @admin.display(description=_("created"), ordering="created_at")
+    def created(self, obj):
+        return obj.created_at or "—"
 
 
 @admin.register(User)
 class SunlightUserAdmin(AuditedAdmin, UserAdmin):
-    list_display = ("username", "get_full_name", "role", "organisation", "is_active", "last_login")
+    list_display = ("username", "full_name", "role", "organisation", "is_active", "last_login")
     list_filter = ("role", "is_active")
     search_fields = ("username", "first_name", "last_name", "email", "organisation__name")
     autocomplete_fields = ("organisation",)
@@ -76,6 +80,10 @@ class SunlightUserAdmin(AuditedAdmin, UserAdmin):
         (None, {"classes": ("wide",), "fields": ("username", "password1", "password2", "role", "organisation")}),
     )
 
+    @admin.display(description=_("full name"))
+    def full_name(self, obj):
+        return obj.get_full_name()
+
     def save_model(self, request, obj, form, change):
         obj.is_staff = allowed(obj, "organisation.manage")  # the admin site's door follows the matrix
         obj.is_superuser = False
@@ -84,12 +92,19 @@ class SunlightUserAdmin(AuditedAdmin, UserAdmin):
 
 # --- API tokens: the administrator sees who holds tokens until when, and revokes them ------------------
 
+from django.apps import apps as django_apps
 from knox.models import AuthToken
 
 from . import tokens
 
 if admin.site.is_registered(AuthToken):
     admin.site.unregister(AuthToken)  # knox's own admin shows digests and creates tokens; ours only revokes
+
+# knox names its app and model in English only ("Knox", "auth token"): the admin shows ours, in the reader's
+# language. Display names only (Meta's declared options, which migrations read, stay as knox wrote them).
+AuthToken._meta.verbose_name = _("API token")
+AuthToken._meta.verbose_name_plural = _("API tokens")
+django_apps.get_app_config(AuthToken._meta.app_label).verbose_name = _("API tokens")
 
 
 @admin.register(AuthToken)

@@ -26,6 +26,7 @@ class ExpertProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = User.objects.filter(role=Role.EXPERT)
+        self.fields["user"].label = _("user")
         self.fields["user"].help_text = _("A user account with the role “evaluation expert”.")
 
     def clean(self):
@@ -40,6 +41,7 @@ class RelationInline(admin.TabularInline):
     """Declared by the expert themself: shown, not edited."""
 
     model = DeclaredRelation
+    verbose_name, verbose_name_plural = _("Declared relation"), _("Declared relations")
     fields = readonly_fields = ("organisation", "kind", "since", "until", "declared_at")
     extra = 0
     can_delete = False
