@@ -3,6 +3,7 @@
     python -m trading.collusion.evaluate [--data DIR]           # in-market table (5-fold)
     python -m trading.collusion.evaluate --lomo [--data DIR]    # leave one market out
     python -m trading.collusion.evaluate --build-model [PATH]   # rebuild the builtin model
+    python -m trading.collusion.evaluate --profile [--data DIR] # why a market is hard (no fitting)
 
 ``--data`` defaults to ``../shared/datasets/collusion`` beside the repository.
 
@@ -118,14 +119,15 @@ def _metrics(y, s) -> dict:
     return {"auc": _auc(y, s), "p10": p, "r10": r}
 
 
-def lomo(data_dir: str = DATA, seed: int = 0, names=None, trees: bool = True) -> list[dict]:
+def lomo(data_dir: str = DATA, seed: int = 0, names=None, trees: bool = True, universe=None) -> list[dict]:
     """Leave one market out: for each market, everything that is fitted (the cross-market
     model's weights and shrinkage, the random forest anchor, the tree model) is fitted on
     the other markets only, then the left-out market is scored without its labels.
-    The unsupervised risk and the low-CV anchor fit nothing."""
+    The unsupervised risk and the low-CV anchor fit nothing.  ``universe``: the markets
+    read (held out in turn when in ``names``, training data otherwise); default all."""
     names = list(names or DATASETS)
     data, tables = {}, {}
-    for name in DATASETS:                       # every market may serve as training data
+    for name in universe or DATASETS:           # every market may serve as training data
         bids = load(name, data_dir)
         y_t = tender_labels(bids)
         unlabelled = bids.drop(columns="collusive")
@@ -217,7 +219,7 @@ def demo(seed: int = 2024, model=None) -> str:
 
 
 PARTS = ("p_cv", "p_spd", "p_rd", "p_d_cv", "p_d_spd", "p_d_mad", "p_d_lcv", "p_sub3_cv_mean", "p_sub4_cv_mean",
-         "p_d_rd", "screen_risk", "pattern_evidence", "group_evidence", "risk")
+         "p_d_rd", "p_d_kurt", "p_d_skew", "p_d_rdnorm", "screen_risk", "pattern_evidence", "group_evidence", "risk")
 
 
 def parts(data_dir: str = DATA, seed: int = 0, names=None) -> str:
@@ -236,6 +238,62 @@ def parts(data_dir: str = DATA, seed: int = 0, names=None) -> str:
     for p in PARTS:
         lines.append(f"| {p} | " + " | ".join(f"{cols[n].get(p, float('nan')):.3f}" for n in cols) + " |")
     return "\n".join(lines)
+
+
+def profile(data_dir: str = DATA, seed: int = 0, names=None) -> str:
+    """Why a market is hard, from its data (no fitting): size and scale of its bids, the
+    columns it carries, how many bids its tenders have, what its label means (complete
+    cartels, where every bid is a cartel member's, or incomplete ones, where cartel members
+    bid among outsiders), and how the screen line and the plain number of bids rank its
+    tenders overall, within tenders of the same number of bids, and on complete cartels only."""
+    out = ["| | " + " | ".join(names or DATASETS) + " |", "|---|" + "---|" * len(names or DATASETS)]
+    rows: dict[str, list] = {}
+
+    def put(label, value):
+        rows.setdefault(label, []).append(value)
+
+    for name in names or DATASETS:
+        bids = load(name, data_dir)
+        y_t = tender_labels(bids)
+        t = MarketIndex.build(bids.drop(columns="collusive"), seed=seed).table.reindex(y_t.index)
+        y = y_t.to_numpy()
+        n = t["d_n_bids"].to_numpy(float)
+        share = bids.groupby("tender_id")["collusive"].mean().reindex(y_t.index).to_numpy()
+        put("tenders / bids", f"{len(y):,} / {len(bids):,}")
+        put("median bid (file's currency)", f"{bids['amount'].median():,.0f}")
+        cols = [c for c in ("bidder_id", "reserve_price", "is_winner", "date") if bids[c].notna().any()]
+        put("columns with values", ", ".join(cols))
+        put("distinct bids per tender: mean; share with 1, 2, >= 3",
+            f"{n.mean():.1f}; {np.mean(n == 1):.0%}, {np.mean(n == 2):.0%}, {np.mean(n >= 3):.0%}")
+        put("collusive tenders", f"{y.mean():.0%}")
+        col = share[y == 1]
+        put("of which complete cartels (every bid a member's) / incomplete",
+            f"{np.mean(col >= 1):.0%} / {np.mean(col < 1):.0%}")
+        sr = t["screen_risk"].to_numpy()
+        put("AUC screen line", f"{_auc(y, sr):.3f}")
+        m3 = n >= 3
+        put("AUC screen line, tenders with >= 3 bids", f"{_auc(y[m3], sr[m3]):.3f}")
+        comp = (y == 0) | (share >= 1)
+        put("AUC screen line, complete cartels vs competitive", f"{_auc(y[comp], sr[comp]):.3f}")
+        inc = (y == 0) | (share < 1)
+        put("AUC screen line, incomplete cartels vs competitive", f"{_auc(y[inc], sr[inc]):.3f}")
+        put("AUC of the number of bids alone (more = riskier)", f"{_auc(y, n):.3f}")
+        within = []
+        for b in np.unique(R_bins(n)):
+            m = R_bins(n) == b
+            if 0 < y[m].sum() < m.sum() and m.sum() >= 30:
+                within.append((m.sum(), _auc(y[m], sr[m])))
+        put("AUC screen line within tenders of one bid-count bin (weighted mean)",
+            f"{sum(k * a for k, a in within) / max(1, sum(k for k, _ in within)):.3f}" if within else "-")
+    for label, vals in rows.items():
+        out.append(f"| {label} | " + " | ".join(vals) + " |")
+    return "\n".join(out)
+
+
+def R_bins(n):
+    from .engine.risk import n_bin
+
+    return n_bin(n)
 
 
 def build_model(path: str = transfer.BUILTIN, data_dir: str = DATA, seed: int = 0) -> transfer.CrossMarketModel:
@@ -273,6 +331,8 @@ def main(argv=None) -> None:
     ap.add_argument("--lomo", action="store_true", help="leave-one-market-out table (the main protocol)")
     ap.add_argument("--demo", action="store_true", help="bands on the demo generator's market (seed 2024)")
     ap.add_argument("--parts", action="store_true", help="AUC of each part of the unsupervised risk alone")
+    ap.add_argument("--profile", action="store_true",
+                    help="why a market is hard: its bids, columns, label and where the screens rank it")
     ap.add_argument("--no-trees", action="store_true", help="with --lomo: skip the tree model column")
     ap.add_argument("--build-model", nargs="?", const=transfer.BUILTIN, metavar="PATH",
                     help="fit the cross-market model on every market and write it (default: the builtin file)")
@@ -292,6 +352,9 @@ def main(argv=None) -> None:
         return
     if args.parts:
         print(parts(args.data, seed=args.seed, names=args.only))
+        return
+    if args.profile:
+        print(profile(args.data, seed=args.seed, names=args.only))
         return
     if args.lomo:
         print(lomo_markdown(lomo(args.data, seed=args.seed, names=args.only, trees=not args.no_trees)))

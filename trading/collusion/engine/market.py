@@ -32,6 +32,7 @@ class MarketIndex:
     max_subsets: int = 60
     seed: int = 0
     weights: dict | None = None               # screen-line weights of a cross-market model
+    line_weights: dict | None = None          # the weights used: ``weights`` x this market's agreement
     rarity: dict = field(default_factory=dict)  # "pattern" -> share of this market's tenders with one
 
     @classmethod
@@ -42,16 +43,19 @@ class MarketIndex:
         (``transfer.CrossMarketModel.weights``); None = equal weights (unsupervised)."""
         feats = tender_features(bids, max_subsets=max_subsets, seed=seed)
         ref = R.Reference.build(feats)
+        # adapt the screen line to this market, without labels: components that do not
+        # move with the others here weigh less (risk.agreement_weights)
+        pct = R.suspicion_percentiles(feats, ref)
+        line = R.agreement_weights(pct, weights)
         # how suspicious the screens of a tender are, against this market's tenders
-        ref.add("screen_risk", R.screen_risk(R.suspicion_percentiles(feats, ref), weights),
-                R.comparable_n(feats))
+        ref.add("screen_risk", R.screen_risk(pct, line), R.comparable_n(feats))
         if graph:
             groups, member_of, _ = G.find_groups(bids, min_cobids=min_cobids,
                                                  max_tender_size=max_tender_size, seed=seed)
         else:
             groups, member_of = G.group_stats(bids, G.nx.Graph(), {}), {}
         ids = shared_identities(bids)
-        idx = cls(ref, groups, member_of, ids, pd.DataFrame(), max_subsets, seed, weights)
+        idx = cls(ref, groups, member_of, ids, pd.DataFrame(), max_subsets, seed, weights, line)
         idx.table = idx.evaluate(bids, feats, rarity_from_market=True)
         return idx
 
@@ -67,7 +71,8 @@ class MarketIndex:
         pat = R.pattern_evidence(feats)
         grp = G.tender_group_features(bids, self.member_of, self.groups).reindex(feats.index)
         sig = tender_signal_evidence(self.identities if identities is None else identities, feats.index, bids)
-        sr = R.screen_risk(pct, self.weights)
+        line = self.line_weights if self.line_weights is not None else self.weights
+        sr = R.screen_risk(pct, line)
         t = pd.concat([feats, pct], axis=1)
         t["pattern_evidence"] = pat
         t["grp_members"] = grp["grp_members"].fillna(0.0)
@@ -76,7 +81,8 @@ class MarketIndex:
         t["signal_evidence"] = sig
         t["screen_risk"] = sr
         t["screen_p"] = R.screen_tail(self.reference, sr.to_numpy(), R.comparable_n(feats))
-        t["screen_evidence"] = R.screen_evidence(t["screen_p"])
+        t["screen_coverage"] = R.coverage(pct, line)
+        t["screen_evidence"] = R.screen_evidence(t["screen_p"]) * np.sqrt(t["screen_coverage"])
         t["group_evidence"] = group_evidence(t["grp_score"])
         if rarity_from_market:
             self.rarity = {"pattern": float((pat > 0).mean()) if len(t) else 0.0}

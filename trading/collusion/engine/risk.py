@@ -39,7 +39,12 @@ N_BINS = (1, 2, 3, 4, 5, 7, 10, 15)          # left edges of bid-count bins
 # winner apart from a tight pack.  -1: low is suspicious.  Equal weights unless a
 # cross-market model (engine/transfer.py) gives others.
 RISK_COMPONENTS = {"d_cv": -1, "d_spd": -1, "d_mad": -1, "d_lcv": -1,
-                   "sub3_cv_mean": -1, "sub4_cv_mean": -1, "d_rd": +1}
+                   "sub3_cv_mean": -1, "sub4_cv_mean": -1, "d_rd": +1,
+                   # the shape of cover bidding (Huber & Imhof 2019; Imhof, Karagök & Rutz
+                   # 2018): losers packed together above a lone winner make the distribution
+                   # peaked (high kurtosis), skewed to the left of the pack (low skewness) and
+                   # the winner's gap large against the spacing of the losers (high d_rdnorm)
+                   "d_kurt": +1, "d_skew": -1, "d_rdnorm": +1}
 # the row-level screens the flags speak of (engine/explain.py); not part of the risk
 FLAG_SCREENS = {"cv": -1, "spd": -1, "rd": +1, "sub3_cv_mean": -1, "sub4_cv_mean": -1}
 COMPONENTS = {**FLAG_SCREENS, **RISK_COMPONENTS}
@@ -153,6 +158,73 @@ def screen_risk(pct: pd.DataFrame, weights: dict | None = None) -> pd.Series:
     with np.errstate(invalid="ignore", divide="ignore"):
         out = np.where(den > 0, (np.where(have, v, 0.0) * w).sum(axis=1) / den, 0.5)
     return pd.Series(out, index=pct.index)
+
+
+AGREE_MIN = 50     # tenders a component needs in the scored market to be weighed by agreement
+
+
+def agreement_weights(pct: pd.DataFrame, prior: dict | None = None, min_tenders: int = AGREE_MIN) -> dict:
+    """Screen-line weights adapted to the market being scored, without labels.
+
+    The spectral meta-learner of Parisi, Strino, Nadler & Kluger (2014, "Ranking and
+    combining multiple predictors without labeled data", PNAS 111:1253): if the components
+    err independently given the (unknown) label, the off-diagonal covariance of their
+    scores over the market's tenders is rank one, ``v v'``, and ``v`` is proportional to
+    how well each component ranks *in this market*.  A component whose direction does not
+    hold here (it varies on its own, not with the others) gets a weight near 0, so that it
+    cannot drag the combination below the parts that know (issue 15).  Directions are never
+    flipped (negative loadings become 0).  The result multiplies ``prior`` (equal weights, or
+    a cross-market model's); a component with fewer than ``min_tenders`` tenders in the
+    market, or a market too small to estimate the covariance, keeps its prior weight."""
+    comps = [c for c in (prior or RISK_COMPONENTS) if f"p_{c}" in pct]
+    prior = {c: float((prior or {}).get(c, 1.0)) for c in comps}
+    if len(comps) < 3:
+        return prior
+    X = pct[[f"p_{c}" for c in comps]].to_numpy(float)
+    have = np.isfinite(X)
+    ok = have.sum(axis=0) >= min_tenders
+    if ok.sum() < 3:
+        return prior
+    Xo = X[:, ok]
+    C = pd.DataFrame(Xo).cov(min_periods=min_tenders).fillna(0.0).to_numpy()
+    M = C.copy()
+    v = np.zeros(len(C))
+    for _ in range(100):               # rank-one fit of the off-diagonal part
+        val, vec = np.linalg.eigh(M)
+        new = vec[:, -1] * np.sqrt(max(val[-1], 0.0))
+        if np.allclose(new * new, np.diag(M), rtol=1e-6, atol=1e-12):
+            v = new
+            break
+        v = new
+        np.fill_diagonal(M, v * v)
+    if v.sum() < 0:
+        v = -v
+    v = np.clip(v, 0.0, None)
+    if not np.isfinite(v).all() or v.max() <= 0:
+        return prior
+    v = v / v[v > 0].mean()
+    out = dict(prior)
+    for c, a in zip([c for c, k in zip(comps, ok) if k], v):
+        out[c] = prior[c] * float(a)
+    if sum(out.values()) <= 0:
+        return prior
+    return out
+
+
+def coverage(pct: pd.DataFrame, weights: dict | None = None) -> pd.Series:
+    """Share of the screen line's weight a tender's bids can compute.  A tender with two bids
+    has only CV and spread (two views of one gap), one bid has none: their screens can say
+    that much of what a full tender's can.  Without it a two-bid tender whose bids happen to
+    sit close tops its own bid-count bin (the percentiles are within bins) and so the market,
+    above cover bidding seen by every component in larger tenders."""
+    weights = weights or dict.fromkeys(RISK_COMPONENTS, 1.0)
+    cols = [c for c in weights if f"p_{c}" in pct]
+    total = sum(max(0.0, weights[c]) for c in weights)
+    if not cols or total <= 0:
+        return pd.Series(0.0, index=pct.index)
+    have = np.isfinite(pct[[f"p_{c}" for c in cols]].to_numpy(float))
+    w = np.array([max(0.0, weights[c]) for c in cols], float)
+    return pd.Series((have * w).sum(axis=1) / total, index=pct.index)
 
 
 def rarity(share) -> float:

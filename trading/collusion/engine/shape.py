@@ -13,6 +13,9 @@ d_mad           median absolute deviation / median (robust dispersion; one outli
                 bid, e.g. a far-off cover, does not hide a tight pack), n >= 3
 d_lcv           CV of the losing bids (all but the lowest): how tightly the others sit
                 together, whatever the winner's gap, n >= 3
+d_rdnorm        normalised relative distance (Imhof, Karagök & Rutz 2018): (b2 - b1) / mean
+                gap between consecutive losing bids, i.e. (b2 - b1) (n - 2) / (bn - b2);
+                the winner's gap against the spacing of the others, n >= 3 (capped at 100)
 rel2..rel4      b_k / b1 - 1: how far the 2nd to 4th bids sit above the lowest
 rel_mean        mean of b_i / b1 - 1
 gap_min/max     smallest / largest gap between consecutive bids, / b1
@@ -28,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from ._groups import Sorted, sort_bids
-from .screens import screens
+from .screens import RD_CAP, screens
 
 DISTINCT_SCREENS = ("n_bids", "cv", "spd", "diffp", "rd", "skew", "kurt", "ks")
 
@@ -73,6 +76,22 @@ def _losing_cv(s: Sorted) -> np.ndarray:
     return np.where(s.n >= 3, out, np.nan)
 
 
+def _rdnorm(s: Sorted) -> np.ndarray:
+    """(b2 - b1) / mean gap between consecutive losing bids (NaN below 3 bids)."""
+    if not len(s.x):
+        return np.array([])
+    n = s.n
+    last = len(s.x) - 1
+    b1 = s.x[s.start]
+    b2 = s.x[np.minimum(s.start + 1, last)]
+    bn = s.x[s.start + n - 1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean_gap = (bn - b2) / np.maximum(n - 2, 1)
+        out = np.where(mean_gap > 1e-12 * np.abs(b1), (b2 - b1) / mean_gap,
+                       np.where(b2 > b1, RD_CAP, 0.0))
+    return np.where(n >= 3, np.minimum(out, RD_CAP), np.nan)
+
+
 def shape(bids: pd.DataFrame, s: Sorted | None = None) -> pd.DataFrame:
     s = s or sort_bids(bids)
     d = distinct_bids(bids)
@@ -98,6 +117,7 @@ def shape(bids: pd.DataFrame, s: Sorted | None = None) -> pd.DataFrame:
         out["gap_min_share"] = np.where(hi > lo, gmin / (hi - lo), np.nan)
         out["d_mad"] = _mad(ds)
         out["d_lcv"] = _losing_cv(ds)
+        out["d_rdnorm"] = _rdnorm(ds)
     out = out.reindex(s.tenders)
     out["dup_share"] = 1.0 - out["d_n_bids"].to_numpy(float) / s.n
     lo_all = s.x[s.start]
