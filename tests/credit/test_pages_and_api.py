@@ -3,6 +3,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from tests.factories import make_user
@@ -31,7 +32,8 @@ def test_the_public_reads_debarments_with_their_dates_but_not_referred_collusion
     debarment = debar(firm)
     referred_and_confirmed(firm)
     page = client.get(reverse("credit:firm", args=[firm.pk])).content.decode()
-    assert debarment.decision in page and debarment.ends_at.strftime("%Y-%m-%d") in page
+    # the page shows the local date (Beijing time): from 16:00 UTC it is already the next day there
+    assert debarment.decision in page and timezone.localdate(debarment.ends_at).isoformat() in page
     assert "Cartel in tenders T-1, T-2 confirmed." in page and "Road works completed late." in page
     assert "Lead 17" not in page
     listed = client.get(reverse("credit:index")).content.decode()
