@@ -152,11 +152,12 @@ elif int(os.environ.get("DB_POOL_MAX_SIZE", "0")) > 0:
     # Under ASGI every request runs in a thread of its own, and without a pool each opens (and
     # closes) a PostgreSQL connection: a rush of requests exhausts max_connections and costs a
     # backend fork per request. The pool bounds connections per worker process; a request waits
-    # up to DB_POOL_TIMEOUT seconds for one, then gets the clean 503. Needs CONN_MAX_AGE=0.
+    # up to DB_POOL_TIMEOUT seconds for one, then gets the clean 503. Needs CONN_MAX_AGE=0. By default as long as
+    # a submission may wait for its turn (trading.tenders.arrival): a bid that arrived in time is not refused sooner.
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": int(os.environ.get("DB_POOL_MIN_SIZE", "4")),
         "max_size": int(os.environ["DB_POOL_MAX_SIZE"]),
-        "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "20")),
+        "timeout": float(os.environ.get("DB_POOL_TIMEOUT", os.environ.get("SUNLIGHT_SUBMISSION_MAX_WAIT_SECONDS", "60"))),
     }
 
 REDIS_URL = os.environ.get("REDIS_URL", "")

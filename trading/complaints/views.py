@@ -13,8 +13,8 @@ from trading.accounts.models import Organisation
 from trading.accounts.permissions import allowed
 from trading.bids.models import Bid
 from trading.bids.selectors import published_tender
+from trading.form_pages import form_then_redirect
 from trading.tenders import clock, holds
-from trading.tenders.forms import apply_errors
 from trading.tenders.selectors import is_own, tender_policy
 
 from . import selectors, services
@@ -76,21 +76,12 @@ def tender_page(request, tender_pk):
     return _tender_page(request, published_tender(tender_pk))
 
 
-def _back(request, tender_pk, text):
-    messages.success(request, text)
-    return redirect("complaints:tender", tender_pk=tender_pk)
-
-
 def _post(request, tender_pk, form, key, write, done, answering=None):
     tender = published_tender(tender_pk)
-    if form.is_valid():
-        try:
-            write(Caller.from_request(request), tender, form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            return _back(request, tender.pk, done)
-    return _tender_page(request, tender, {key: form}, answering=answering, status=400)
+    return form_then_redirect(
+        request, form, lambda data: write(Caller.from_request(request), tender, data), done,
+        lambda _made: redirect("complaints:tender", tender_pk=tender.pk),
+        lambda: _tender_page(request, tender, {key: form}, answering=answering, status=400))
 
 
 @login_required
@@ -133,17 +124,13 @@ def answer_objection(request, tender_pk, pk):
 def complain(request, tender_pk):
     tender = published_tender(tender_pk)
     form = ComplaintForm(request.POST, firms=_firms(tender))
-    if form.is_valid():
-        try:
-            made = services.file_complaint(Caller.from_request(request), tender.pk, form.cleaned_data["subject"],
-                                           form.cleaned_data["text"], form.cleaned_data["known_at"],
-                                           form.cleaned_data["against"], request.FILES.getlist("evidence"))
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Your complaint is filed with the supervising department."))
-            return redirect("complaints:complaint", pk=made.pk)
-    return _tender_page(request, tender, {"complaint": form}, status=400)
+    return form_then_redirect(
+        request, form, lambda data: services.file_complaint(
+            Caller.from_request(request), tender.pk, data["subject"], data["text"], data["known_at"],
+            data["against"], request.FILES.getlist("evidence")),
+        _("Your complaint is filed with the supervising department."),
+        lambda made: redirect("complaints:complaint", pk=made.pk),
+        lambda: _tender_page(request, tender, {"complaint": form}, status=400))
 
 
 def _complaint_page(request, complaint, forms=None, status=200):
@@ -164,16 +151,13 @@ def complaint(request, pk):
 
 def _handle(request, pk, form, key, write, done):
     found = selectors.complaint_for(request.user, pk)
-    if form.is_valid():
-        try:
-            write(Caller.from_request(request), found.pk, form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, done)
-            return redirect("complaints:complaint", pk=found.pk)
-    found.refresh_from_db()
-    return _complaint_page(request, found, {key: form}, status=400)
+
+    def again():
+        found.refresh_from_db()
+        return _complaint_page(request, found, {key: form}, status=400)
+
+    return form_then_redirect(request, form, lambda data: write(Caller.from_request(request), found.pk, data), done,
+                              lambda _made: redirect("complaints:complaint", pk=found.pk), again)
 
 
 @login_required

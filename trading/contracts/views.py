@@ -2,9 +2,8 @@
 contracts (where the entity concludes), the parties' and supervisors' sections (documents, payments, attendance,
 subcontracts, red flags), and the project manager's check-in page for a phone. Thin: selectors decide, services
 write."""
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,8 +14,8 @@ from trading.accounts.caller import Caller
 from trading.accounts.permissions import allowed
 from trading.award.models import Award
 from trading.bids.selectors import published_tender
+from trading.form_pages import form_then_redirect
 from trading.tenders import clock
-from trading.tenders.forms import apply_errors
 from trading.tenders.models import Checkpoint
 from trading.tenders.selectors import is_own
 
@@ -84,15 +83,11 @@ def conclude(request, award_pk):
             "price": award.amount, "project_manager": award.bid.project_manager,
             "duration_days": award.bid.duration_days, "subcontract_percent": 0}))
     form = ConcludeForm(request.POST)
-    if form.is_valid():
-        try:
-            contract = services.conclude_contract(Caller.from_request(request), award.pk, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The contract is concluded and its notice published."))
-            return redirect("contracts:detail", pk=contract.pk)
-    return _conclude_page(request, award, form, status=400)
+    return form_then_redirect(
+        request, form, lambda data: services.conclude_contract(Caller.from_request(request), award.pk, **data),
+        _("The contract is concluded and its notice published."),
+        lambda contract: redirect("contracts:detail", pk=contract.pk),
+        lambda: _conclude_page(request, award, form, status=400))
 
 
 FORMS = {"amend_form": AmendForm, "milestone_form": MilestoneForm, "payment_form": PaymentForm,
@@ -142,15 +137,10 @@ def detail(request, pk):
 def _post(request, pk, form_name, call, done):
     contract = selectors.contract(pk)
     form = FORMS[form_name](request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            call(Caller.from_request(request), contract, form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, done)
-            return redirect("contracts:detail", pk=contract.pk)
-    return _detail(request, selectors.contract(pk), status=400, **{form_name: form})
+    return form_then_redirect(
+        request, form, lambda data: call(Caller.from_request(request), contract, data), done,
+        lambda _made: redirect("contracts:detail", pk=contract.pk),
+        lambda: _detail(request, selectors.contract(pk), status=400, **{form_name: form}))
 
 
 @login_required
@@ -237,23 +227,20 @@ def check_in(request, pk):
     contract = selectors.contract(pk)
     if not (allowed(request.user, "contract.check_in") and request.user.organisation_id == contract.contractor_id):
         raise PermissionDenied(_("Only the contractor of this contract checks in."))
-    form, status = CheckInForm(), 200
-    if request.method == "POST":
-        form = CheckInForm(request.POST, request.FILES)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.record_attendance(Caller.from_request(request), contract.pk, data["latitude"],
-                                           data["longitude"], data["photo"], note=data["note"])
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                messages.success(request, _("Checked in on site."))
-                return redirect("contracts:check_in", pk=contract.pk)
-        status = 400
-    return render(request, "contracts/check_in.html", {"contract": contract, "form": form,
-                                                       "today": contract.attendance.filter(
-                                                           day=timezone.localdate(clock.now())).first()}, status=status)
+    def page(form, status=200):
+        today = contract.attendance.filter(day=timezone.localdate(clock.now())).first()
+        return render(request, "contracts/check_in.html", {"contract": contract, "form": form, "today": today},
+                      status=status)
+
+    if request.method != "POST":
+        return page(CheckInForm())
+    form = CheckInForm(request.POST, request.FILES)
+    return form_then_redirect(
+        request, form, lambda data: services.record_attendance(
+            Caller.from_request(request), contract.pk, data["latitude"], data["longitude"], data["photo"],
+            note=data["note"]),
+        _("Checked in on site."), lambda _made: redirect("contracts:check_in", pk=contract.pk),
+        lambda: page(form, status=400))
 
 
 @login_required

@@ -1,8 +1,6 @@
 """Pages of the credit room: the public search and blacklist, each firm's credit record, and the supervisor's
 forms to record a penalty or a debarment and to lift one. Thin: selectors decide, services write."""
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -10,8 +8,8 @@ from django.views.decorators.http import require_POST
 
 from trading.accounts.caller import Caller
 from trading.accounts.permissions import allowed, authorize
+from trading.form_pages import form_then_redirect
 from trading.tenders import clock
-from trading.tenders.forms import apply_errors
 
 from . import selectors, services
 from .forms import DebarmentForm, LiftForm, PenaltyForm
@@ -48,21 +46,19 @@ def firm_page(request, pk):
     return _page(request, _firm_or_404(pk))
 
 
+def _write(request, firm, form, write, done, **page):
+    return form_then_redirect(request, form, write, done, lambda _made: redirect("credit:firm", pk=firm.pk),
+                              lambda: _page(request, firm, **page))
+
+
 @login_required
 @require_POST
 def debar(request, pk):
     authorize(request.user, "credit.manage")
     firm = _firm_or_404(pk)
     form = DebarmentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.record_debarment(Caller.from_request(request), firm.pk, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The debarment is recorded."))
-            return redirect("credit:firm", pk=firm.pk)
-    return _page(request, firm, debar_form=form)
+    return _write(request, firm, form, lambda data: services.record_debarment(
+        Caller.from_request(request), firm.pk, **data), _("The debarment is recorded."), debar_form=form)
 
 
 @login_required
@@ -71,15 +67,8 @@ def penalty(request, pk):
     authorize(request.user, "credit.manage")
     firm = _firm_or_404(pk)
     form = PenaltyForm(request.POST)
-    if form.is_valid():
-        try:
-            services.record_penalty(Caller.from_request(request), firm.pk, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The penalty is recorded."))
-            return redirect("credit:firm", pk=firm.pk)
-    return _page(request, firm, penalty_form=form)
+    return _write(request, firm, form, lambda data: services.record_penalty(
+        Caller.from_request(request), firm.pk, **data), _("The penalty is recorded."), penalty_form=form)
 
 
 @login_required
@@ -90,12 +79,6 @@ def lift(request, pk, debarment_pk):
     if not selectors.debarments(firm).filter(pk=debarment_pk).exists():
         raise Http404(_("No such debarment."))
     form = LiftForm(request.POST)
-    if form.is_valid():
-        try:
-            services.lift_debarment(Caller.from_request(request), debarment_pk, form.cleaned_data["lifted_reason"])
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The debarment is lifted."))
-            return redirect("credit:firm", pk=firm.pk)
-    return _page(request, firm, lift_form=form, lifting=debarment_pk)
+    return _write(request, firm, form, lambda data: services.lift_debarment(
+        Caller.from_request(request), debarment_pk, data["lifted_reason"]), _("The debarment is lifted."),
+        lift_form=form, lifting=debarment_pk)

@@ -1,9 +1,7 @@
 """Pages of bid security: a tender's security (the bidder's declaration, the register with the finance staff's
 and the entity's actions), the finance desk, and a contractor's own payments. Thin: selectors decide, services
 write."""
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,8 +10,8 @@ from django.views.decorators.http import require_POST
 from trading.accounts.caller import Caller
 from trading.accounts.permissions import allowed, authorize
 from trading.bids.selectors import published_tender
+from trading.form_pages import form_then_redirect
 from trading.tenders import clock
-from trading.tenders.forms import apply_errors
 from trading.tenders.lifecycle import bidding_over
 from trading.tenders.selectors import is_own
 
@@ -44,15 +42,8 @@ def tender_page(request, tender_pk):
 
 
 def _submit(request, tender, form, service, done, **page):
-    if form.is_valid():
-        try:
-            service(form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, done)
-            return redirect("deposits:tender", tender_pk=tender.pk)
-    return _page(request, tender, **page)
+    back = redirect("deposits:tender", tender_pk=tender.pk)
+    return form_then_redirect(request, form, service, done, lambda _made: back, lambda: _page(request, tender, **page))
 
 
 @login_required
