@@ -8,8 +8,10 @@ bid-rigging literature (Imhof; Huber & Imhof): low CV, low spread and a large ga
 between the winner and tightly packed losers (high RD) are suspicious; the subgroup
 versions catch incomplete cartels.
 
-screen_risk = mean of the available directional percentiles of ``RISK_COMPONENTS`` (0.5
-when a tender has too few bids for any screen); a cross-market model may weight them.  It is a ranking, not a probability: about half of any market
+screen_risk = weighted mean of the available directional percentiles of
+``RISK_COMPONENTS`` (0.5 when a tender has too few bids for any screen); the weights
+(equal, or a cross-market model's) are adapted to the scored market by the components'
+agreement on its own tenders, without labels (``agreement_weights``).  It is a ranking, not a probability: about half of any market
 sits above 0.5.  Calibration turns it into evidence:
 
 - ``screen_p`` = share of comparable tenders (same bid-count bin) of this market whose
@@ -17,7 +19,9 @@ sits above 0.5.  Calibration turns it into evidence:
   ordinary competitive market whatever its size, prices or number of bids;
 - screen evidence = ``SCREEN_WEIGHT * (1 - screen_p ** SCREEN_SHARPNESS)``: strictly
   decreasing in ``screen_p`` (the ranking is kept), reaching the yellow line only in
-  the top ``SCREEN_YELLOW_TAIL`` of comparable tenders and never the red one.
+  the top ``SCREEN_YELLOW_TAIL`` of comparable tenders and never the red one; times the
+  square root of ``coverage`` (the share of the line a tender's bids can compute), so a
+  two-bid tender cannot outrank cover bidding seen by every component.
 
 risk = noisy-OR of the screen evidence with pattern, group and signal evidence; pattern
 evidence is weighted by how rare patterns are in the market (``rarity``), so that a habit
@@ -34,10 +38,11 @@ import numpy as np
 import pandas as pd
 
 N_BINS = (1, 2, 3, 4, 5, 7, 10, 15)          # left edges of bid-count bins
-# The screen line of the risk: how closely the bids sit together, measured seven ways
-# over *distinct* bids (a bid listed once per consortium member is one bid), and the
-# winner apart from a tight pack.  -1: low is suspicious.  Equal weights unless a
-# cross-market model (engine/transfer.py) gives others.
+# The screen line of the risk over *distinct* bids (a bid listed once per consortium
+# member is one bid): how closely the bids sit together, measured seven ways, and the
+# shape of cover bidding.  -1: low is suspicious.  Equal weights unless a cross-market
+# model (engine/transfer.py) gives others; either is then adapted to the scored market
+# (``agreement_weights``).
 RISK_COMPONENTS = {"d_cv": -1, "d_spd": -1, "d_mad": -1, "d_lcv": -1,
                    "sub3_cv_mean": -1, "sub4_cv_mean": -1, "d_rd": +1,
                    # the shape of cover bidding (Huber & Imhof 2019; Imhof, Karagök & Rutz
