@@ -168,9 +168,11 @@ def submit_bid(caller, tender_id, data=None, attachments=(), client_key="", lot=
                 raise ValidationError({"tender": _("This tender has no sealing key; bids cannot be accepted.")})
 
             # Replacement and versions are per lot (lot=None: the tender has no lots).
-            own = Bid.objects.filter(tender=tender, bidder=organisation, lot=lot)
-            previous = own.select_for_update().filter(status=BidStatus.ACTIVE).first()
-            last_version = own.order_by("-version").values_list("version", flat=True).first() or 0
+            # Only the latest version can be active (a replacement or a new bid after a withdrawal is the next one).
+            latest = Bid.objects.filter(tender=tender, bidder=organisation, lot=lot).select_for_update() \
+                .order_by("-version").only("id", "version", "status").first()
+            previous = latest if latest is not None and latest.status == BidStatus.ACTIVE else None
+            last_version = latest.version if latest is not None else 0
             if previous:
                 previous.status = BidStatus.REPLACED
                 previous.save(update_fields=["status"])
@@ -209,6 +211,7 @@ def submit_bid(caller, tender_id, data=None, attachments=(), client_key="", lot=
     except BaseException:
         _delete_files(written)
         raise
+    bid._prefetched_objects_cache = {"attachments": bid.attachments.none()} if not digests else {}
     return Submission(bid, receipt, created=True)
 
 
