@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 from trading.accounts.caller import Caller
 from trading.accounts.permissions import allowed, authorize
 from trading.bids.selectors import published_tender
+from trading.form_pages import form_then_redirect
 from trading.tenders import clock
-from trading.tenders.forms import apply_errors
 from trading.tenders.selectors import is_own
 
 from . import notices, selectors, services
@@ -65,20 +65,19 @@ def publish(request, tender_pk):
     return _done(request, tender_pk, _("The candidate notice is published."))
 
 
+def _write(request, tender, form, write, done, **page):
+    return form_then_redirect(request, form, write, done, lambda _made: redirect("award:tender", tender_pk=tender.pk),
+                              lambda: _page(request, tender, **page))
+
+
 @login_required
 @require_POST
 def object_(request, tender_pk):
     tender = published_tender(tender_pk)
     form = ObjectionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.file_objection(Caller.from_request(request), tender.pk, form.cleaned_data["text"],
-                                    form.cleaned_data["lot"], request.FILES.getlist("attachments"))
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            return _done(request, tender.pk, _("Your objection is filed; the entity must answer it."))
-    return _page(request, tender, objection_form=form)
+    return _write(request, tender, form, lambda data: services.file_objection(
+        Caller.from_request(request), tender.pk, data["text"], data["lot"], request.FILES.getlist("attachments")),
+        _("Your objection is filed; the entity must answer it."), objection_form=form)
 
 
 @login_required
@@ -86,15 +85,9 @@ def object_(request, tender_pk):
 def answer(request, tender_pk, objection_pk):
     tender = published_tender(tender_pk)
     form = AnswerForm(request.POST)
-    if form.is_valid():
-        try:
-            services.answer_objection(Caller.from_request(request), objection_pk, form.cleaned_data["answer"],
-                                      form.cleaned_data["decision"], form.cleaned_data["remedy"])
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            return _done(request, tender.pk, _("The objection is answered."))
-    return _page(request, tender, answer_form=form, answering=objection_pk)
+    return _write(request, tender, form, lambda data: services.answer_objection(
+        Caller.from_request(request), objection_pk, data["answer"], data["decision"], data["remedy"]),
+        _("The objection is answered."), answer_form=form, answering=objection_pk)
 
 
 @login_required
@@ -102,16 +95,10 @@ def answer(request, tender_pk, objection_pk):
 def award(request, tender_pk):
     tender = published_tender(tender_pk)
     form = AwardForm(request.POST)
-    if form.is_valid():
-        try:
-            services.award(Caller.from_request(request), tender.pk, form.cleaned_data["bid"],
-                           form.cleaned_data["pass_over"], form.cleaned_data["reason"])
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            return _done(request, tender.pk, _("The award is recorded; the award notice and the result notices are "
-                                               "published."))
-    return _page(request, tender, award_form=form, awarding=form.data.get("bid"))
+    return _write(request, tender, form, lambda data: services.award(
+        Caller.from_request(request), tender.pk, data["bid"], data["pass_over"], data["reason"]),
+        _("The award is recorded; the award notice and the result notices are published."),
+        award_form=form, awarding=form.data.get("bid"))
 
 
 @login_required
@@ -119,15 +106,9 @@ def award(request, tender_pk):
 def revoke(request, tender_pk, award_pk):
     tender = published_tender(tender_pk)
     form = RevokeForm(request.POST)
-    if form.is_valid():
-        try:
-            services.revoke_award(Caller.from_request(request), award_pk, form.cleaned_data["because"],
-                                  form.cleaned_data["reason"])
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            return _done(request, tender.pk, _("The award is revoked; the next candidate may be awarded."))
-    return _page(request, tender, revoke_form=form, revoking=award_pk)
+    return _write(request, tender, form, lambda data: services.revoke_award(
+        Caller.from_request(request), award_pk, data["because"], data["reason"]),
+        _("The award is revoked; the next candidate may be awarded."), revoke_form=form, revoking=award_pk)
 
 
 def award_notice_pdf(request, award_pk):
