@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.conf import settings
 from django.test import override_settings
+from django.utils import timezone
 
 from tests.opening.builders import ceremony
 from trading import arrival_stamp
@@ -151,3 +152,15 @@ def test_a_bid_that_reached_the_proxy_before_the_deadline_is_in_time_behind_a_qu
     assert accepted.status_code == 201, accepted.content
     assert dt.datetime.fromisoformat(accepted.json()["receipt"]["payload"]["arrived_at"]) < tender.deadline
     assert late.status_code == 400 and "arrived at" in late.json()["tender"][0]
+
+
+def test_the_receipt_page_shows_when_the_bid_arrived_and_when_it_was_stored(client, tender, contractor):
+    with clock.frozen_at(tender.deadline + 5 * SECOND):
+        bid = submit(contractor, tender, arrived=time.time() - 10).bid
+    client.force_login(contractor)
+    page = client.get(f"/bids/{bid.pk}/receipt/").content.decode()
+    local = {name: timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S")
+             for name, moment in (("arrived", bid.received_at), ("stored", bid.receipt.issued_at))}
+    assert local["arrived"] != local["stored"]
+    assert local["arrived"] in page.split('id="receipt-arrived"')[1].split("</p>")[0]
+    assert local["stored"] in page.split('id="receipt-stored"')[1].split("</p>")[0]
