@@ -11,6 +11,7 @@ from tests.bids.builders import submit
 from tests.complaints.builders import awarded
 from tests.e2e.browser import browse
 from tests.factories import make_user
+from tests.i18n.english import typed_strings
 from tests.tenders.builders import published_tender
 from trading.notifications import dispatch
 from trading.tenders import clock
@@ -29,21 +30,7 @@ VISIBLE = """() => ["header", "main", "footer"].map(s => document.querySelector(
     copy.remove();
     return text;
 }).join("\\n")"""
-# Keys of stored JSON whose values are codes a page must put into words (so they do not count as typed).
-CODES = {"format", "outcome", "status", "kind", "state", "procedure_type", "evaluation_method", "verdict", "ground",
-         "automatic", "pass_over", "marks", "decision", "method", "action", "audience", "band"}
 CHINESE = {"locale": "zh-CN", "extra_http_headers": {"Accept-Language": "zh-CN,zh;q=0.9"}}
-
-
-def _leaves(value, key=None):
-    if isinstance(value, dict):
-        for k, v in value.items():
-            yield from _leaves(v, k)
-    elif isinstance(value, list):
-        for v in value:
-            yield from _leaves(v, key)
-    elif isinstance(value, str) and key not in CODES:
-        yield value
 
 
 def typed_by_people():
@@ -56,7 +43,7 @@ def typed_by_people():
                   if isinstance(f, (models.CharField, models.TextField, models.JSONField)) and not f.choices]
         for f in fields:
             for value in model.objects.values_list(f.attname, flat=True).iterator():
-                found.update(_leaves(value))
+                found.update(typed_strings(value))
     return sorted((s for s in found if re.search(r"[A-Za-z]{3}", s)), key=len, reverse=True)
 
 

@@ -5,40 +5,29 @@ import re
 import pytest
 from django.utils import translation
 
+from tests.collusion.builders import small_report
 from tests.complaints.builders import awarded
+from tests.i18n.english import typed_strings
 from tests.i18n.pdftext import pdf_text
+from trading.accounts.caller import Caller
 from trading.award import notices
 from trading.award.models import Award
 from trading.bids.opening import record
 from trading.bids.opening.models import OpeningRecord
+from trading.collusion.services import change_status, open_case
 from trading.evaluation import report
 from trading.evaluation.models import Report
 
 pytestmark = pytest.mark.django_db
 
-# Keys of a signed body whose values are codes the PDF must put into words; every other string is user data
-# (names, titles, references, digests) and stays as typed.
-CODES = {"format", "outcome", "status", "kind", "state", "procedure_type", "evaluation_method", "verdict", "ground",
-         "automatic", "pass_over", "marks", "decision", "method"}
 # Not English of ours: names of standards and codes.
 ALLOWED = {"SHA"}
-
-
-def user_data(value, key=None):
-    if isinstance(value, dict):
-        for k, v in value.items():
-            yield from user_data(v, k)
-    elif isinstance(value, list):
-        for v in value:
-            yield from user_data(v, key)
-    elif isinstance(value, str) and key not in CODES:
-        yield value
 
 
 def english_left(pdf, body):
     # What people typed may wrap anywhere in a table cell: compare with no white space at all.
     flat = re.sub(r"\s+", "", pdf_text(pdf))
-    for typed in sorted({re.sub(r"\s+", "", t) for t in user_data(body)}, key=len, reverse=True):
+    for typed in sorted({re.sub(r"\s+", "", t) for t in typed_strings(body)}, key=len, reverse=True):
         if len(typed) > 1:
             flat = flat.replace(typed, "|")
     flat = re.sub(r"[0-9a-f]{16,}", "|", flat)
@@ -74,3 +63,12 @@ def test_the_same_pdf_in_english_keeps_english(done):
     with translation.override("en"):
         text = pdf_text(notices.award_notice_pdf(award.body))
     assert "Award notice" in text and "¥980,000.00" in text
+
+
+def test_the_collusion_case_pdf_names_statuses_in_words(zh_as, discipline):
+    me = Caller(user=discipline)
+    case = open_case(me, flag=small_report()["flag"], title="围标线索", note="保证金来自同一账户")
+    change_status(me, case, "reviewing", "已调取银行流水")
+    text = pdf_text(zh_as(discipline).get(f"/collusion/cases/{case.pk}/export.pdf").content)
+    assert "[待核查 → 核查中] 已调取银行流水" in text.replace("\n", "")
+    assert "reviewing" not in text
