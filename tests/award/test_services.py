@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.award.builders import reported
 from tests.factories import make_user
+from tests.files import pdf
 from trading.award import notices, selectors, services
 from trading.award.models import Award, CandidateNotice, Objection, ObjectionAttachment
 from trading.bids.models import Bid
@@ -71,7 +72,7 @@ def test_a_bare_status_move_cannot_skip_the_notice_or_the_award():
 def test_a_bidder_objects_with_evidence_during_the_notice_and_the_award_waits_for_the_answer():
     a = reported()
     a.publish()
-    evidence = SimpleUploadedFile("licence.pdf", b"%PDF-1.4 licence register extract")
+    evidence = SimpleUploadedFile("licence.pdf", pdf("licence register extract"))
     objection = a.object(attachments=[evidence])
     assert objection.answer_due - objection.filed_at == tender_policy(a.tender).delta("objection_answer")
     assert objection.attachments.get().filename == "licence.pdf"

@@ -4,12 +4,13 @@ import base64
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from tests.files import pdf
 from trading.bids import receipts
 from trading.bids.models import Bid, BidStatus, Receipt
 
 from .builders import CONTENT, api_client, sealed_form, submit
 
-PDF = b"%PDF-1.4 a small plan"
+PDF = pdf("a small plan")
 
 
 def test_api_submit_with_attachments_idempotency_key_and_fingerprint(tender, contractor):

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
+from tests.files import pdf
 from trading.accounts.caller import Caller
 from trading.audit.models import AuditEntry
 from trading.bids import services
@@ -17,7 +18,7 @@ from trading.tenders import services as tender_services
 
 from .builders import after_deadline, rebuild_key, submit
 
-PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n"
+PDF = pdf()
 
 
 def test_a_submission_is_stored_sealed_with_its_signals_and_receipt(tender, contractor):

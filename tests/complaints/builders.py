@@ -11,13 +11,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.award.builders import Awarding, reported
 from tests.factories import make_user
+from tests.files import pdf
 from tests.tenders.builders import published_tender
 from trading.accounts.caller import Caller
 from trading.complaints import services
 from trading.tenders import clock
 from trading.tenders import services as tender_services
 
-PDF = b"%PDF-1.4 evidence of the licence register 5e1b\n%%EOF"
+PDF = pdf("evidence of the licence register 5e1b")
 
 
 def call(user):

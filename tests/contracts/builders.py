@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.factories import make_organisation, make_user
+from tests.files import jpg
 from tests.tenders.builders import published_tender
 from trading.accounts.caller import Caller
 from trading.accounts.roles import OrganisationKind
@@ -34,7 +35,7 @@ def document(name="supplementary agreement.txt", text=b"Supplementary agreement 
 
 
 def photo(name="site.jpg"):
-    return SimpleUploadedFile(name, b"\xff\xd8\xff\xe0" + b"\x00\x10JFIF" + b"0" * 64)
+    return SimpleUploadedFile(name, jpg())
 
 
 def call(user):

@@ -16,6 +16,7 @@ import pytest
 from tests.award.builders import reported
 from tests.e2e.browser import browse
 from tests.factories import make_user
+from tests.files import jpg
 from trading.contracts.models import Contract, ContractStatus
 from trading.tenders import clock
 from trading.tenders.models import Tender, TenderStatus
@@ -68,7 +69,7 @@ def test_a_contract_from_conclusion_through_an_amendment_to_acceptance(live_serv
         walk.go(phone, f"/contracts/{contract.pk}/check-in/")
         phone.wait_for_function("document.querySelector('input[name=latitude]').value !== ''")
         phone.set_input_files("input[name=photo]", files=[{
-            "name": "site.jpg", "mimeType": "image/jpeg", "buffer": b"\xff\xd8\xff\xe0\x00\x10JFIF" + b"0" * 64}])
+            "name": "site.jpg", "mimeType": "image/jpeg", "buffer": jpg()}])
         phone.click("#check-in-form button[type=submit]")
         phone.wait_for_load_state()
         assert "Checked in on site." in phone.inner_text("main")

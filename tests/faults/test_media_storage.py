@@ -6,12 +6,13 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.bids.builders import CONTENT, api_client, sealed_form
+from tests.files import pdf
 from tests.tenders.builders import draft_tender
 from trading.audit.models import AuditEntry
 from trading.bids.models import Bid, BidAttachment, Receipt
 from trading.tenders.models import TenderDocument
 
-PDF = b"%PDF-1.4\n" + b"%" * 4000 + b"\n%%EOF\n"
+PDF = pdf("padding " * 500)
 STORAGES = {"full": "tests.faults.storage.FullDisk", "read-only": "tests.faults.storage.ReadOnlyDisk"}
 
 

@@ -20,10 +20,11 @@ from django.conf import settings
 from tests.conftest import require_service
 from tests.faults.live import wait_for_port
 from tests.faults.postgres import PrivatePostgres, pg_bin
+from tests.files import pdf
 from tests.realtime.live import free_port
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.live, pytest.mark.timeout(300)]
-PDF = b"%PDF-1.4\n" + b"%" * 2000 + b"\n%%EOF\n"
+PDF = pdf("padding " * 250)
 
 
 @pytest.fixture

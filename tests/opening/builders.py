@@ -17,6 +17,7 @@ from trading.tenders import clock
 from tests.bids.builders import CONTENT, HOLDER_PASSPHRASE, give_holder_key, submit
 from tests.factories import make_user
 from tests.tenders.builders import published_tender
+from tests.files import pdf
 
 PRICES = ["980000.00", "1010000.50", "995500.00", "1002000.00", "990000.00"]
 
@@ -86,7 +87,7 @@ def submit_sealed_as_is(c, index, ciphertext):
     return c.bids[index]
 
 
-PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n"
+PDF = pdf()
 
 
 def sha(data):

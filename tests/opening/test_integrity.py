@@ -19,6 +19,7 @@ from trading.tenders import clock
 
 from tests.bids.builders import submit
 from tests.opening.builders import ceremony, events, planted_bid, run_to, sha, with_attachment
+from tests.files import pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +67,7 @@ def test_an_attachment_swapped_in_storage_is_caught_and_its_bid_is_not_announced
     victim = with_attachment(c, 0)
     attachment = victim.attachments.get()
     planted = bid_content.seal_attachment(bytes(c.tender.key.public_key),
-                                          bid_content.Attachment("plan.pdf", b"%PDF-1.7 another plan"))
+                                          bid_content.Attachment("plan.pdf", pdf("another plan")))
     Path(attachment.sealed_file.path).write_bytes(planted)
     BidAttachment.objects.filter(pk=attachment.pk).update(digest=sha(planted), size=len(planted))
 

@@ -12,6 +12,7 @@ from tests.bids.builders import give_holder_key, rebuild_key, submit
 from tests.collusion.builders import small_report
 from tests.factories import make_user
 from tests.tenders.builders import draft_tender, published_tender
+from tests.files import pdf
 from trading.accounts.caller import Caller
 from trading.bids.services import open_bids
 from trading.collusion.services import open_case
@@ -20,7 +21,7 @@ from trading.tenders import services as tender_services
 
 ROLES = ("anonymous", "owner_contractor", "other_contractor", "owner_entity", "other_entity", "supervisor",
          "discipline", "expert", "admin")
-SECRET_DOC = b"%PDF-1.4 draft-only-conditions-7f3a9c"
+SECRET_DOC = pdf("draft-only-conditions-7f3a9c")
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from tests.factories import api_token
 from rest_framework.test import APIClient
 
 from tests.factories import make_user
+from tests.files import pdf
 from trading.tenders import clock
 from trading.tenders.models import Tender, TenderStatus
 
@@ -14,6 +15,7 @@ from .builders import draft_tender, project, published_tender
 
 pytestmark = pytest.mark.django_db
 DAY = dt.timedelta(days=1)
+DRAWINGS = pdf("drawings")
 
 
 def api(user=None):
@@ -74,7 +76,7 @@ def test_entity_creates_updates_and_publishes_over_the_api(entity_user, holders)
     response = client.patch(f"/api/tenders/{tender_id}/", {"title": "Bridge over the canal"}, format="json")
     assert response.status_code == 200 and response.json()["title"] == "Bridge over the canal"
     upload = client.post(f"/api/tenders/{tender_id}/documents/", {
-        "title": "Drawings", "file": SimpleUploadedFile("drawings.pdf", b"%PDF-1.7 drawings")}, format="multipart")
+        "title": "Drawings", "file": SimpleUploadedFile("drawings.pdf", DRAWINGS)}, format="multipart")
     assert upload.status_code == 201 and upload.json()["version"] == 1
     response = client.post(f"/api/tenders/{tender_id}/publish/", {"key_holders": [h.pk for h in holders],
                                                                   "threshold": 2}, format="json")
@@ -87,7 +89,7 @@ def test_entity_creates_updates_and_publishes_over_the_api(entity_user, holders)
     assert [d["title"] for d in docs] == ["Drawings"]
     contractor = make_user("contractor")
     download = api(contractor).get(docs[0]["download_url"].replace("http://testserver", ""))
-    assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.7 drawings"
+    assert download.status_code == 200 and b"".join(download.streaming_content) == DRAWINGS
     assert client.post(f"/api/tenders/{tender_id}/cancel/", {"reason": "Merged with another"},
                        format="json").json()["status"] == "cancelled"
 

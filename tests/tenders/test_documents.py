@@ -1,7 +1,5 @@
 """Tender documents: what may be uploaded, who may download when, and who may learn who downloaded."""
 import datetime as dt
-import io
-import zipfile
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,6 +8,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from tests.factories import PASSWORD, make_user
+from tests.files import docx, jpg, pdf, png, xlsx
 from trading.accounts.caller import Caller
 from trading.audit.models import AuditEntry
 from trading.tenders.moves import move_tender
@@ -23,11 +22,12 @@ pytestmark = pytest.mark.django_db
 DAY = dt.timedelta(days=1)
 
 
-def office(kind):
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("word/document.xml" if kind == "docx" else "xl/workbook.xml", "<x/>")
-    return buffer.getvalue()
+SPEC = pdf("spec")
+
+
+def pdf_of_size(size):
+    """A real PDF of exactly `size` bytes (its note comment pads it)."""
+    return pdf("x" * (size - len(pdf("")) - 3))
 
 
 def upload(user, tender, name, content, title="Tender documents"):
@@ -35,9 +35,9 @@ def upload(user, tender, name, content, title="Tender documents"):
 
 
 @pytest.mark.parametrize("name, content", [
-    ("spec.pdf", b"%PDF-1.7\n..."), ("drawings.png", b"\x89PNG\r\n\x1a\n...."), ("photo.jpg", b"\xff\xd8\xff\xe0"),
-    ("bill.xlsx", office("xlsx")), ("contract.docx", office("docx")), ("notes.txt", "工程量清单".encode()),
-    ("all.zip", office("docx")),
+    ("spec.pdf", pdf("spec")), ("drawings.png", png()), ("photo.jpg", jpg()),
+    ("bill.xlsx", xlsx()), ("contract.docx", docx()), ("notes.txt", "工程量清单".encode()),
+    ("all.zip", docx()),
 ])
 def test_allowed_types_are_stored_with_size_and_hash(entity_user, name, content):
     tender = draft_tender(entity_user)
@@ -50,7 +50,7 @@ def test_allowed_types_are_stored_with_size_and_hash(entity_user, name, content)
 @pytest.mark.parametrize("name, content, message", [
     ("virus.exe", b"MZ\x90\x00", "Allowed file types"),
     ("fake.pdf", b"MZ\x90\x00 not a pdf", "not a .pdf"),
-    ("fake.docx", office("xlsx"), "not a .docx"),
+    ("fake.docx", xlsx(), "not a .docx"),
     ("fake.xlsx", b"PK\x03\x04broken", "not a .xlsx"),
     ("binary.txt", b"abc\x00def", "not a .txt"),
     ("empty.pdf", b"", "empty"),
@@ -68,31 +68,31 @@ def test_oversize_files_are_refused(entity_user, settings):
     settings.SUNLIGHT = dict(settings.SUNLIGHT, MAX_DOCUMENT_BYTES=1000)
     tender = draft_tender(entity_user)
     with pytest.raises(ValidationError) as error:
-        upload(entity_user, tender, "big.pdf", b"%PDF-" + b"x" * 1000)
+        upload(entity_user, tender, "big.pdf", pdf_of_size(1001))
     assert "larger than" in error.value.message_dict["file"][0]
-    assert upload(entity_user, tender, "ok.pdf", b"%PDF-" + b"x" * 995).size == 1000
+    assert upload(entity_user, tender, "ok.pdf", pdf_of_size(1000)).size == 1000
 
 
 def test_a_new_upload_with_the_same_title_is_a_new_version(entity_user):
     tender = draft_tender(entity_user)
-    first = upload(entity_user, tender, "a.pdf", b"%PDF-1")
-    second = upload(entity_user, tender, "a.pdf", b"%PDF-2")
+    first = upload(entity_user, tender, "a.pdf", pdf("1"))
+    second = upload(entity_user, tender, "a.pdf", pdf("2"))
     assert (first.version, second.version) == (1, 2) and first.sha256 != second.sha256
 
 
 def test_no_uploads_after_the_deadline_or_to_others_tenders(entity_user):
     tender = published_tender(entity_user, deadline=clock.now() - dt.timedelta(minutes=1))
     with pytest.raises(ValidationError) as error:
-        upload(entity_user, tender, "late.pdf", b"%PDF-1")
+        upload(entity_user, tender, "late.pdf", pdf())
     assert "tender" in error.value.message_dict
     other = published_tender()
     with pytest.raises(PermissionDenied):
-        upload(entity_user, other, "x.pdf", b"%PDF-1")
+        upload(entity_user, other, "x.pdf", pdf())
 
 
 def test_contractors_download_while_on_offer_and_every_download_is_noted(entity_user, contractor, other_contractor):
     tender = published_tender(entity_user, deadline=clock.now() + 30 * DAY)
-    document = upload(entity_user, tender, "spec.pdf", b"%PDF-spec")
+    document = upload(entity_user, tender, "spec.pdf", SPEC)
     services.download_document(as_caller(contractor), document)
     row = DocumentDownload.objects.get()
     assert row.user == contractor and row.organisation == contractor.organisation and row.ip == "198.51.100.7"
@@ -108,12 +108,12 @@ def test_documents_not_yet_on_offer_or_of_drafts(entity_user, contractor, holder
     now = clock.now()
     tender = draft_tender(entity_user, deadline=now + 40 * DAY, documents_from=now + 5 * DAY)
     services.publish_tender(as_caller(entity_user), tender, holders)
-    document = upload(entity_user, tender, "spec.pdf", b"%PDF-spec")
+    document = upload(entity_user, tender, "spec.pdf", SPEC)
     with pytest.raises(PermissionDenied):
         services.download_document(as_caller(contractor), document)
     with clock.shifted(6 * DAY):
         services.download_document(as_caller(contractor), document)
-    hidden = upload(entity_user, draft_tender(entity_user), "draft.pdf", b"%PDF-draft")
+    hidden = upload(entity_user, draft_tender(entity_user), "draft.pdf", pdf("draft"))
     with pytest.raises(Http404):
         services.download_document(as_caller(contractor), hidden)
     with pytest.raises(PermissionDenied):
@@ -122,12 +122,12 @@ def test_documents_not_yet_on_offer_or_of_drafts(entity_user, contractor, holder
 
 def test_download_page_needs_login_and_serves_the_file(client, entity_user, contractor):
     tender = published_tender(entity_user)
-    document = upload(entity_user, tender, "spec.pdf", b"%PDF-spec")
+    document = upload(entity_user, tender, "spec.pdf", SPEC)
     url = reverse("tenders:document_download", args=[document.pk])
     assert client.get(url).status_code == 302 and not DocumentDownload.objects.exists()
     client.login(username=contractor.username, password=PASSWORD)
     response = client.get(url)
-    assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-spec"
+    assert response.status_code == 200 and b"".join(response.streaming_content) == SPEC
     assert "spec.pdf" in response["Content-Disposition"]
     assert client.get(reverse("tenders:document_download", args=[999999])).status_code == 404
 
@@ -151,7 +151,7 @@ def test_nobody_sees_who_downloaded_before_the_opening(role, user_of, entity_use
 
 def test_the_download_list_page_after_the_opening(client, entity_user, contractor, supervisor):
     tender = published_tender(entity_user, deadline=clock.now() + 30 * DAY)
-    document = upload(entity_user, tender, "spec.pdf", b"%PDF-spec")
+    document = upload(entity_user, tender, "spec.pdf", SPEC)
     services.download_document(as_caller(contractor), document)
     url = reverse("tenders:downloads", args=[tender.pk])
     client.login(username=supervisor.username, password=PASSWORD)

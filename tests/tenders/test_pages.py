@@ -9,6 +9,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from tests.factories import PASSWORD, make_user
+from tests.files import pdf
 from trading.tenders import clock
 from trading.tenders.models import Project, Tender, TenderStatus
 
@@ -124,7 +125,7 @@ def test_entity_registers_a_project_creates_edits_and_publishes(client, entity_u
     assert tender.title == "Hospital wing, phase 1"
 
     upload = client.post(reverse("tenders:upload", args=[tender.pk]), {
-        "title": "Tender documents", "file": SimpleUploadedFile("tender.pdf", b"%PDF-1.7 documents")})
+        "title": "Tender documents", "file": SimpleUploadedFile("tender.pdf", pdf("documents"))})
     assert upload.status_code == 302 and tender.documents.count() == 1
 
     publish = reverse("tenders:publish", args=[tender.pk])

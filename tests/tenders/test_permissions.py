@@ -12,6 +12,7 @@ from django.http import Http404
 from rest_framework.test import APIClient
 
 from tests.factories import make_user
+from tests.files import pdf
 from trading.accounts.caller import Caller
 from trading.tenders import clock, services
 from trading.tenders.models import TenderStatus
@@ -31,7 +32,7 @@ def world(entity_user, supervisor):
     draft = draft_tender(entity_user, deadline=clock.now() + 30 * DAY)
     published = published_tender(entity_user, holders=[entity_user, supervisor])
     document = services.upload_document(as_caller(entity_user), published, "Spec",
-                                        SimpleUploadedFile("spec.pdf", b"%PDF-1"))
+                                        SimpleUploadedFile("spec.pdf", pdf()))
     users = {"entity": entity_user, "supervisor": supervisor, "other_entity": make_user("entity"),
              "anonymous": None}
     for role in ("contractor", "discipline", "expert", "admin"):
@@ -64,7 +65,7 @@ SERVICE_ACTIONS = {
     "publish_draft": lambda w, c: services.publish_tender(c, w["draft"], w["holders"]),
     "clarify": lambda w, c: services.add_clarification(c, w["published"], "Answer"),
     "upload_to_draft": lambda w, c: services.upload_document(c, w["draft"], "D",
-                                                             SimpleUploadedFile("d.pdf", b"%PDF-1")),
+                                                             SimpleUploadedFile("d.pdf", pdf())),
     "cancel_published": lambda w, c: services.cancel_tender(c, w["published"], "Reason"),
     "cancel_draft": lambda w, c: services.cancel_tender(c, w["draft"], "Reason"),
     "download_document": lambda w, c: services.download_document(c, w["document"]),
@@ -145,7 +146,7 @@ HTTP_ACTIONS = {
     "cancel_published": lambda w, c: c.post(f"/api/tenders/{w['published'].pk}/cancel/", {"reason": "R"},
                                             format="json"),
     "upload_to_draft": lambda w, c: c.post(f"/api/tenders/{w['draft'].pk}/documents/", {
-        "title": "D", "file": SimpleUploadedFile("d.pdf", b"%PDF-1")}, format="multipart"),
+        "title": "D", "file": SimpleUploadedFile("d.pdf", pdf())}, format="multipart"),
     "list_published_documents": lambda w, c: c.get(f"/api/tenders/{w['published'].pk}/documents/"),
     "download_document": lambda w, c: c.get(f"/api/documents/{w['document'].pk}/download/"),
 }
