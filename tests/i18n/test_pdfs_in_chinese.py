@@ -3,6 +3,7 @@ Chinese: no English of the platform's own is left, only what people typed (names
 import re
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 
 from tests.collusion.builders import small_report
@@ -72,3 +73,15 @@ def test_the_collusion_case_pdf_names_statuses_in_words(zh_as, discipline):
     text = pdf_text(zh_as(discipline).get(f"/collusion/cases/{case.pk}/export.pdf").content)
     assert "[待核查 → 核查中] 已调取银行流水" in text.replace("\n", "")
     assert "reviewing" not in text
+
+
+def test_the_stored_record_and_report_are_served_in_the_readers_language(done, zh_client, client):
+    tender = done.tender
+    paths = {"开标记录": reverse("realtime:record_pdf", args=[tender.pk]),
+             "评标报告": reverse("evaluation:report_pdf", args=[tender.pk])}
+    for heading, path in paths.items():
+        chinese = zh_client.get(path)
+        assert chinese["Content-Type"] == "application/pdf"
+        assert heading in pdf_text(b"".join(chinese.streaming_content)), path
+    english = pdf_text(b"".join(client.get(paths["开标记录"]).streaming_content))
+    assert "Opening record" in english and "开标记录" not in english

@@ -5,7 +5,7 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,7 +21,7 @@ from trading.tenders.selectors import is_own
 from . import selectors, services
 from .forms import AnswerForm, QuestionForm, SheetForm
 from .models import Outcome
-from .report import readable_report
+from .report import readable_report, render_pdf
 
 
 def _say(request, error):
@@ -179,7 +179,6 @@ def report(request, tender_pk):
 def report_pdf(request, tender_pk):
     tender = published_tender(tender_pk)
     signed_report = selectors.report_for(request.user, tender)
-    if not signed_report.pdf:
-        raise Http404(_("The report has no PDF."))
-    return FileResponse(signed_report.pdf.open("rb"), content_type="application/pdf",
+    # Drawn from the signed body in the reader's language (the stored PDF is in the language it was signed in).
+    return FileResponse(io.BytesIO(render_pdf(signed_report.body)), content_type="application/pdf",
                         filename=f"evaluation-report-{tender.reference}.pdf")

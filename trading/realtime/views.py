@@ -1,11 +1,14 @@
 """The opening hall pages; the live part runs over ws/opening/<tender_id>/ (consumers.py)."""
+import io
+
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from trading.bids.opening import selectors
 from trading.bids.opening.labels import readable_record
+from trading.bids.opening.record import render_pdf as record_pdf_of
 
 from .labels import event_labels, state_labels
 
@@ -49,7 +52,6 @@ def record(request, tender_id):
 def record_pdf(request, tender_id):
     tender, _viewer = _viewer_or_403(request, tender_id)
     opening_record = selectors.published_record(tender)
-    if not opening_record.pdf:
-        raise Http404(_("The record has no PDF."))
-    return FileResponse(opening_record.pdf.open("rb"), content_type="application/pdf",
+    # Drawn from the signed body in the reader's language (the stored PDF is in the language of whoever closed it).
+    return FileResponse(io.BytesIO(record_pdf_of(opening_record.body)), content_type="application/pdf",
                         filename=f"opening-record-{tender.reference}.pdf")
