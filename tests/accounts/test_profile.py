@@ -27,9 +27,10 @@ def test_replacing_the_key_changes_it(client, entity_user):
     client.force_login(entity_user)
     client.post(reverse("accounts:profile"), {"passphrase": PASSPHRASE, "passphrase_again": PASSPHRASE})
     first = bytes(HolderKey.objects.get(user=entity_user).public_key)
-    client.post(reverse("accounts:profile"), {"passphrase": PASSPHRASE + "2", "passphrase_again": PASSPHRASE + "2"})
+    client.post(reverse("accounts:profile"), {"passphrase": PASSPHRASE + "2", "passphrase_again": PASSPHRASE + "2",
+                                              "old_passphrase": PASSPHRASE})
     assert bytes(HolderKey.objects.get(user=entity_user).public_key) != first
-    assert AuditEntry.objects.get(seq=2).summary == {"replaced": True}
+    assert AuditEntry.objects.get(seq=2).summary == {"replaced": True, "resealed_shares": 0}
 
 
 @pytest.mark.parametrize("passphrase, again, field, message", [

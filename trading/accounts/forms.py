@@ -51,10 +51,20 @@ class OrganisationRegistrationForm(OrganisationFields, FirstUserFields):
 
 
 class PassphraseForm(forms.Form):
+    old_passphrase = forms.CharField(
+        label=_("Passphrase of your current key"), widget=forms.PasswordInput, strip=False, required=False,
+        help_text=_("Needed to replace a key: your key shares are moved from the old key to the new one."))
     passphrase = forms.CharField(label=_("Key passphrase"), widget=forms.PasswordInput, strip=False,
-                                 help_text=_("At least 10 characters. Only you know it: the platform cannot "
-                                             "recover it, and without it your key shares cannot be opened."))
+                                 help_text=_("At least 10 characters, not a common password, not repeated or "
+                                             "consecutive characters: a few unrelated words are best. Only you know "
+                                             "it: the platform cannot recover it, and without it your key shares "
+                                             "cannot be opened."))
     passphrase_again = forms.CharField(label=_("Passphrase again"), widget=forms.PasswordInput, strip=False)
+
+    def __init__(self, *args, replacing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not replacing:
+            del self.fields["old_passphrase"]
 
     def clean(self):
         data = super().clean()

@@ -4,14 +4,15 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from trading.audit.services import record
-from trading.sealing import new_holder_key
+from trading.sealing import SealingError, new_holder_key, unlock_holder_key
 
-from . import credit_code
+from . import credit_code, passphrases
 from .models import HolderKey, Organisation, User
 from .permissions import allowed, authorize
 from .roles import OrganisationKind, Role
+from .signals import holder_key_replaced
 
-MIN_PASSPHRASE = 10
+MIN_PASSPHRASE = passphrases.MIN_LENGTH
 
 ORGANISATION_FIELDS = ("name", "credit_code", "legal_representative", "contact_name", "phone", "email", "address",
                        "bank_account")
@@ -26,20 +27,51 @@ ROLE_KINDS = {
 }
 
 
-def register_holder_key(caller, passphrase):
+def register_holder_key(caller, passphrase, old_passphrase=None):
     """Give an opening official a personal key, locked by a passphrase only they know.
 
-    Registering again replaces the key; shares sealed to the old key can no longer be opened by this user.
+    Replacing a key needs the old passphrase: the holder's key shares are opened with the old key and
+    sealed again to the new one in the same transaction (bids app, `holder_key_replaced`), so every
+    tender the holder keeps a share of can still be opened. Without the old passphrase nothing changes;
+    a holder who lost it is replaced by redundancy (k of n holders, n > k), never by the platform.
     """
     user = caller.user
     authorize(user, "opening.hold_share")
-    if len(passphrase or "") < MIN_PASSPHRASE:
-        raise ValidationError({"passphrase": _("The passphrase needs at least %(n)d characters.") % {"n": MIN_PASSPHRASE}})
+    try:
+        passphrases.check(passphrase, user)
+    except ValidationError as exc:
+        raise ValidationError({"passphrase": exc.messages}) from None
+    existing = HolderKey.objects.filter(user=user).first()
+    old_private = None
+    if existing is not None:
+        if not old_passphrase:
+            raise ValidationError({"old_passphrase": _(
+                "You already have an opening key. Give its passphrase to replace it: your key shares are sealed "
+                "to it and are moved to the new key. Nothing was changed.")})
+        try:
+            old_private = unlock_holder_key(existing.locked_private_key, old_passphrase)
+        except SealingError:
+            raise ValidationError({"old_passphrase": _(
+                "This is not the passphrase of your current key. Nothing was changed: your key and your shares "
+                "stay as they were.")}) from None
+        if old_passphrase == passphrase:
+            raise ValidationError({"passphrase": _("The new passphrase must differ from the old one.")})
     public, locked = new_holder_key(passphrase)
     with transaction.atomic():
-        key, created = HolderKey.objects.update_or_create(
-            user=user, defaults={"public_key": public, "locked_private_key": locked})
-        record(caller, "accounts.register_holder_key", key, replaced=not created)
+        if existing is None:
+            key = HolderKey.objects.create(user=user, public_key=public, locked_private_key=locked)
+            record(caller, "accounts.register_holder_key", key, replaced=False)
+            return key
+        key = HolderKey.objects.select_for_update().get(pk=existing.pk)
+        if bytes(key.locked_private_key) != bytes(existing.locked_private_key):
+            raise ValidationError({"old_passphrase": _("Your key changed meanwhile; try again.")})
+        results = holder_key_replaced.send(sender=HolderKey, user=user, old_private_key=old_private,
+                                           new_public_key=public)
+        resealed = sum(count or 0 for _receiver, count in results)
+        key.public_key, key.locked_private_key = public, locked
+        key.save(update_fields=["public_key", "locked_private_key"])
+        record(caller, "accounts.register_holder_key", key, replaced=True, resealed_shares=resealed)
+    key.resealed_shares = resealed
     return key
 
 

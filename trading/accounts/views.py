@@ -64,15 +64,21 @@ def register_organisation(request):
 @login_required
 def profile(request):
     holds_shares = allowed(request.user, "opening.hold_share")
-    form = PassphraseForm(request.POST or None) if holds_shares else None
+    holder_key = HolderKey.objects.filter(user=request.user).first()
+    form = PassphraseForm(request.POST or None, replacing=holder_key is not None) if holds_shares else None
     if request.method == "POST":
         if not holds_shares:
             raise PermissionDenied(_("Your role does not hold opening key shares."))
-        if _submit(form, lambda data: services.register_holder_key(Caller.from_request(request), data["passphrase"])):
-            messages.success(request, _("Your opening key is registered. Keep the passphrase safe: it cannot be "
-                                        "recovered."))
+        key = _submit(form, lambda data: services.register_holder_key(
+            Caller.from_request(request), data["passphrase"], data.get("old_passphrase")))
+        if key:
+            if holder_key is None:
+                messages.success(request, _("Your opening key is registered. Keep the passphrase safe: it cannot be "
+                                            "recovered."))
+            else:
+                messages.success(request, _("Your opening key is replaced; %(n)d key shares were moved to it. Keep "
+                                            "the new passphrase safe.") % {"n": key.resealed_shares})
             return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {
-        "form": form, "holds_shares": holds_shares,
-        "holder_key": HolderKey.objects.filter(user=request.user).first(),
+        "form": form, "holds_shares": holds_shares, "holder_key": holder_key,
     })

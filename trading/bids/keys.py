@@ -1,9 +1,11 @@
 """Tender keys: made at publication, split among the opening officials."""
 from django.core.exceptions import ValidationError
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from trading import sealing
 from trading.accounts.models import HolderKey
+from trading.accounts.signals import holder_key_replaced
 
 from .models import KeyShare, TenderKey
 
@@ -33,3 +35,24 @@ def create_tender_key(tender, key_holders, threshold):
         KeyShare(tender_key=tender_key, holder=user, sealed_share=share) for user, share in zip(holders, sealed_shares)
     )
     return tender_key
+
+
+@receiver(holder_key_replaced, dispatch_uid="bids.reseal_key_shares")
+def reseal_key_shares(sender, user, old_private_key, new_public_key, **kwargs):
+    """Open each of the holder's shares with the old key and seal it to the new one; return how many.
+
+    Runs in the key change's transaction: if one share does not open, nothing is changed (the old
+    key and every share stay as they were). The share itself (its index and value) does not change,
+    so the tender's k-of-n stays whole and its public key stays valid.
+    """
+    shares = list(KeyShare.objects.select_for_update().filter(holder=user))
+    for share in shares:
+        try:
+            opened = sealing.unseal(old_private_key, bytes(share.sealed_share))
+        except sealing.SealingError:
+            raise ValidationError({"old_passphrase": _(
+                "A key share of tender %(tender)s does not open with your current key, so your key was not "
+                "replaced. Ask the platform's security officer.") % {"tender": share.tender_key.tender.reference}}) from None
+        share.sealed_share = sealing.seal(new_public_key, opened)
+    KeyShare.objects.bulk_update(shares, ["sealed_share"])
+    return len(shares)

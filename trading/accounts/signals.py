@@ -1,0 +1,8 @@
+"""Events that later apps act on inside the accounts' own transactions (accounts never imports them)."""
+from django.dispatch import Signal
+
+# Sent inside register_holder_key's transaction when a holder replaces a personal key: kwargs user,
+# old_private_key (bytes, unlocked with the old passphrase, in memory only), new_public_key (bytes).
+# The bids app re-seals the holder's key shares to the new key; a receiver that raises aborts the
+# change, and the old key stays.
+holder_key_replaced = Signal()
