@@ -1,6 +1,9 @@
 """The opening hall's host controls on a 390 px phone: one step at a time, each button with a sentence saying what
 it does, whole-width buttons a thumb can press, and the page follows the ceremony (after "Open the room" that
-button goes; in the announcing step only "Announce next" is offered)."""
+button goes; in the announcing step only "Announce next" is offered), and the amounts it announces are written
+as people write money."""
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -46,3 +49,6 @@ def test_the_host_sees_the_button_of_the_step_it_is_in_clearly_labelled_on_a_pho
         assert visible_host_buttons(host) == ["#announce-button"]
         assert "next bid" in host.locator("#announce-hint").inner_text()
         assert host.evaluate(FITS)
+        # The announced price is written as the platform writes money (tenders.money), not as stored.
+        host.locator("#announce-button").click()
+        expect(host.locator("#bids tbody tr").first).to_contain_text(re.compile(r"¥\d{3},\d{3}\.\d{2}"), timeout=20000)

@@ -33,6 +33,6 @@ def test_the_public_sees_the_bids_grouped_by_lot_each_lots_ceiling_and_the_faile
         expect(page.locator("#lot-2")).to_have_class("bad")
         expect(page.locator("#lot-2 .lot-status")).to_contain_text("at least 3")
         expect(page.locator("#lot-1 .lot-status")).to_have_text("3 bid(s)")
-        expect(page.locator("#ceiling")).to_contain_text("Lot 1: Carriageway resurfacing 600000.00")
-        expect(page.locator("#ceiling")).to_contain_text("Lot 3: Drainage 100000.00")
+        expect(page.locator("#ceiling")).to_contain_text("Lot 1: Carriageway resurfacing ¥600,000.00")
+        expect(page.locator("#ceiling")).to_contain_text("Lot 3: Drainage ¥100,000.00")
         browser.close()

@@ -36,6 +36,12 @@ def parse_amount(value, *, positive=True) -> Decimal:
 WRITTEN = {"zh": "{sign}{digits}元", "en": "{sign}¥{digits}"}
 
 
+def written_pattern(language=None) -> str:
+    """The pattern format_amount fills ({sign}, {digits}), for scripts that write amounts in the page's language."""
+    language = (language or get_language() or settings.LANGUAGE_CODE).lower()
+    return WRITTEN.get(language.split("-")[0], WRITTEN["en"])
+
+
 def format_amount(value, language=None) -> str:
     """An amount of yuan as people of `language` (the active one by default) write it; "—" for none. Used by every
     page, PDF and notice that shows money (the `money` template filter), so they all agree."""
@@ -47,6 +53,4 @@ def format_amount(value, language=None) -> str:
         return str(value)
     if not amount.is_finite():
         return str(value)
-    language = (language or get_language() or settings.LANGUAGE_CODE).lower()
-    pattern = WRITTEN.get(language.split("-")[0], WRITTEN["en"])
-    return pattern.format(sign="-" if amount < 0 else "", digits=f"{abs(amount).quantize(CENT):,.2f}")
+    return written_pattern(language).format(sign="-" if amount < 0 else "", digits=f"{abs(amount).quantize(CENT):,.2f}")

@@ -22,6 +22,13 @@
     if (cls) node.className = cls;
     return node;
   }
+  // Amounts as the platform writes them in the page's language (tenders.money: the pattern comes with the page).
+  function money(value) {
+    var n = Number(value);
+    if (value === null || value === undefined || value === "" || !isFinite(n)) return value;
+    var digits = Math.abs(n).toLocaleString("en-US", {minimumFractionDigits: 2, maximumFractionDigits: 2});
+    return (root.dataset.money || "{sign}{digits}").replace("{sign}", n < 0 ? "-" : "").replace("{digits}", digits);
+  }
   function time(iso) { return iso ? new Date(iso).toLocaleTimeString() : ""; }
   function notice(text) { $("notice").textContent = text || ""; }
 
@@ -121,14 +128,14 @@
       case "decryption_complete": state.state = "announcing"; break;
       case "bid_announced":
         var row = el("tr"); row.dataset.order = p.order;
-        var cells = [p.order, p.bidder, p.price, p.duration_days, p.quality, p.project_manager, p.security_reference];
+        var cells = [p.order, p.bidder, money(p.price), p.duration_days, p.quality, p.project_manager, p.security_reference];
         if (p.lot !== undefined && p.lot !== null) { row.dataset.lot = p.lot; cells.splice(1, 0, lotLabel(p)); }
         cells.forEach(function (v) { row.appendChild(el("td", v)); });
         bidsBody(p).appendChild(row); break;
       case "ceiling_announced":
         state.state = "confirming"; state.confirmUntil = p.confirm_until;
-        $("ceiling").textContent = L.ceiling_announced + ": " + p.ceiling_price +
-          (p.lots || []).map(function (lot) { return " · " + lotLabel(lot) + " " + lot.ceiling_price; }).join("");
+        $("ceiling").textContent = L.ceiling_announced + ": " + money(p.ceiling_price) +
+          (p.lots || []).map(function (lot) { return " · " + lotLabel(lot) + " " + money(lot.ceiling_price); }).join("");
         break;
       case "bidder_confirmed": if ($("confirmations")) $("confirmations").appendChild(el("li", "✓ " + p.bidder + " " + L._confirmed, "confirmed")); break;
       case "objection_raised": if ($("objections")) $("objections").appendChild(objectionItem(p)); break;
