@@ -51,7 +51,7 @@ def test_a_contract_at_the_award_is_concluded_signed_audited_and_green():
 def test_a_price_or_manager_other_than_the_award_needs_a_reason_and_shows_red():
     w = awarded()
     problems = errors_of(w.conclude, price="990000.00", project_manager="Qian Hao")
-    assert "award amount (980000.00)" in problems["price_reason"][0]
+    assert "award amount (¥980,000.00)" in problems["price_reason"][0]
     assert "Li Na" in problems["manager_reason"][0]
     assert not Contract.objects.exists()
     contract = w.conclude(price="990000.00", price_reason="Quantities re-measured before signing.",

@@ -15,6 +15,7 @@ from trading.award.models import Award
 from trading.tenders import rules
 from trading.tenders.checkpoints import GREEN, RED, YELLOW, Result, span
 from trading.tenders.models import TenderStatus
+from trading.tenders.money import format_amount
 from trading.tenders.selectors import tender_policy
 
 from . import selectors
@@ -74,7 +75,8 @@ def contract_terms(tender, now):
     for c in contracts:
         if c.price != c.award.amount:
             found.append(_("%(contract)s: price %(price)s, award amount %(amount)s; reason given: %(reason)s") % {
-                "contract": _named(c), "price": c.price, "amount": c.award.amount, "reason": c.price_reason})
+                "contract": _named(c), "price": format_amount(c.price), "amount": format_amount(c.award.amount),
+                "reason": c.price_reason})
         if manager_key(c.project_manager) != manager_key(c.award.bid.project_manager):
             found.append(_("%(contract)s: project manager %(manager)s, the bid named %(bid)s; reason given: "
                            "%(reason)s") % {"contract": _named(c), "manager": c.project_manager,
@@ -98,8 +100,8 @@ def amendment_price(tender, now):
         shares.append(share)
         if share > limit:
             over.append(_("%(contract)s: amendments changed the price by %(changed)s in all, %(share).1f%% of "
-                          "%(price)s") % {"contract": _named(c), "changed": changed, "share": share,
-                                          "price": c.price})
+                          "%(price)s") % {"contract": _named(c), "changed": format_amount(changed), "share": share,
+                                          "price": format_amount(c.price)})
     if over:
         return [Result("amendment_price", RED, " ".join(over) + " " + _("(policy: at most %(limit)d%%).")
                        % {"limit": limit})]
@@ -191,7 +193,8 @@ def final_accounts(tender, now):
     if over:
         return [Result("final_accounts", RED, " ".join(
             _("%(contract)s: final accounts %(final)s above the contract price in force %(price)s; reason given: "
-              "%(reason)s") % {"contract": _named(c), "final": c.final_amount, "price": c.current_price,
+              "%(reason)s") % {"contract": _named(c), "final": format_amount(c.final_amount),
+                               "price": format_amount(c.current_price),
                                "reason": c.final_note} for c in over))]
     return [Result("final_accounts", GREEN, _("The final accounts stay within the contract price."))]
 
@@ -205,7 +208,8 @@ def retention_release(tender, now):
     if due:
         return [Result("retention_release", YELLOW, " ".join(
             _("%(contract)s: the warranty ended on %(when)s; release the retention money (%(amount)s).") % {
-                "contract": _named(c), "when": rules.when(c.warranty_ends_at), "amount": c.retention_amount}
+                "contract": _named(c), "when": rules.when(c.warranty_ends_at),
+                "amount": format_amount(c.retention_amount)}
             for c in due))]
     held = [c for c in accepted if c.status != ContractStatus.CLOSED]
     if held:

@@ -33,6 +33,7 @@ from trading.credit.selectors import active_debarment
 from trading.tenders import clock, documents, holds, rules
 from trading.tenders.checkpoints import refresh_checkpoints
 from trading.tenders.models import Tender, TenderStatus
+from trading.tenders.money import format_amount
 from trading.tenders.moves import move_tender
 from trading.tenders.selectors import is_own
 
@@ -148,14 +149,14 @@ def conclude_contract(caller, award_id, price, project_manager, duration_days, s
                                                                 "until": rules.when(debarment.ends_at)}})
         if price is not None and price != award.amount and not price_reason:
             errors["price_reason"] = _("The price differs from the award amount (%(amount)s): state why.") % {
-                "amount": award.amount}
+                "amount": format_amount(award.amount)}
         if project_manager and manager_key(project_manager) != manager_key(award.bid.project_manager) \
                 and not manager_reason:
             errors["manager_reason"] = _("The winning bid named %(name)s as project manager: state why another "
                                          "is named.") % {"name": award.bid.project_manager or "—"}
         if price is not None and retention_amount is not None and retention_amount > price * MAX_RETENTION_SHARE:
             errors["retention_amount"] = _("The retention money may be at most 3%% of the price (%(max)s).") % {
-                "max": (price * MAX_RETENTION_SHARE).quantize(Decimal("0.01"))}
+                "max": format_amount(price * MAX_RETENTION_SHARE)}
         if errors:
             raise ValidationError(errors)
         now = clock.now()
@@ -330,7 +331,7 @@ def record_payment(caller, contract_id, amount, reference, milestone=None):
         ceiling -= contract.retention_amount
         if amount is not None and _paid(contract) + amount > ceiling:
             errors["amount"] = _("Payments would reach %(total)s, beyond %(ceiling)s (the price in force less the "
-                                 "retention money).") % {"total": _paid(contract) + amount, "ceiling": ceiling}
+                                 "retention money).") % {"total": format_amount(_paid(contract) + amount), "ceiling": format_amount(ceiling)}
         if errors:
             raise ValidationError(errors)
         payment = Payment.objects.create(contract=contract, milestone=found, amount=amount, reference=reference,
@@ -407,7 +408,7 @@ def settle_accounts(caller, contract_id, final_amount, note=""):
         contract = _progress(caller, contract_id)
         if final_amount is not None and final_amount > contract.current_price and not note:
             errors["note"] = _("The final accounts exceed the contract price in force (%(price)s): state why.") % {
-                "price": contract.current_price}
+                "price": format_amount(contract.current_price)}
         if final_amount is not None and final_amount < _paid(contract):
             errors["final_amount"] = _("%(paid)s is already paid: the final accounts cannot be lower.") % {
                 "paid": _paid(contract)}

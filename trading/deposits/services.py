@@ -29,7 +29,7 @@ from trading.tenders import clock, rules
 from trading.tenders.checkpoints import refresh_checkpoints
 from trading.tenders.lifecycle import bidding_over
 from trading.tenders.models import Tender, TenderStatus
-from trading.tenders.money import parse_amount
+from trading.tenders.money import format_amount, parse_amount
 from trading.tenders.selectors import is_own
 
 from .models import Bank, BankNotification, ConfirmedVia, ForfeitGround, SecurityPayment, SecurityStatus
@@ -360,7 +360,7 @@ def forfeit(caller, payment_id, *, ground, reason):
         payment.save()
         note(caller, payment.bidder, EntryKind.SECURITY_FORFEITED,
              _("Bid security of %(amount)s forfeited in tender %(tender)s: %(ground)s.") % {
-                 "amount": payment.amount, "tender": tender.reference, "ground": ForfeitGround(ground).label},
+                 "amount": format_amount(payment.amount), "tender": tender.reference, "ground": ForfeitGround(ground).label},
              source=f"deposits.SecurityPayment:{payment.pk}", at=now)
         record(caller, "deposits.forfeit", payment, tender=tender.reference, bidder=payment.bidder.credit_code,
                amount=str(payment.amount), ground=ground, reason=reason)
