@@ -100,7 +100,7 @@ def test_make_demo_steps_load_the_full_market_once_and_print_working_logins(clie
         if passphrase:
             key = HolderKey.objects.get(user__username=username)
             assert len(unlock_holder_key(key.locked_private_key, passphrase)) == 32
-    assert {username for username, _p, k in logins if k} == {"entity", "supervisor"}
+    assert {username for username, _p, k in logins if k} == {"entity", "supervisor", "supervisor2"}
     assert User.objects.get(username="admin").is_staff
 
     # the second `make demo` changes nothing

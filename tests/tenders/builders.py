@@ -1,11 +1,15 @@
 """Builders for tenders in any state, going through the real services.
 
-    published_tender()                       # 30-day bidding period, 2 key holders
+    published_tender()                       # 30-day bidding period, 3 key holders, k = 2
     published_tender(deadline=soon)          # a deadline closer than the statutory
                                              # minimum (even in the past) is reached by
                                              # publishing at an earlier moment of the
                                              # shared clock, so the tender is lawful
     published_tender(holders=[entity, supervisor], key_threshold=2, title="Road")
+
+The platform's key policy (k >= 2, n >= k + 1, a supervisor, two organisations) holds for every
+tender built here: holders given that fall short of it are completed with keyed supervisors, so
+the shares of the holders named keep opening the tender as the test expects.
 
 Each holder gets a personal key with passphrase "passphrase-<username>" unless it
 already has one. Publication sends `tender_published`, so the bids app's receiver
@@ -37,8 +41,27 @@ def ensure_holder_key(user):
 
 def keyed_supervisor():
     """A supervisor who already holds a personal key, or a new one: personal keys are slow to make."""
-    existing = HolderKey.objects.filter(user__role="supervisor", user__is_active=True).select_related("user").first()
-    return existing.user if existing else ensure_holder_key(make_user("supervisor"))
+    return keyed_supervisors(1)[0]
+
+
+def keyed_supervisors(n, besides=()):
+    """n supervisors with personal keys, none of them in `besides`; made when there are not enough."""
+    taken = {user.pk for user in besides}
+    existing = [key.user for key in HolderKey.objects.filter(user__role="supervisor", user__is_active=True)
+                .exclude(user__in=taken).select_related("user").order_by("pk")[:n]]
+    return existing + [ensure_holder_key(make_user("supervisor")) for _ in range(n - len(existing))]
+
+
+def lawful_holders(holders, threshold=2):
+    """`holders` completed with keyed supervisors until they meet the platform's key policy."""
+    holders = list(holders)
+    missing = max(threshold + 1 - len(holders), 0)
+    if not any(user.role == "supervisor" for user in holders):
+        missing = max(missing, 1)
+    holders += keyed_supervisors(missing, besides=holders)
+    if len({user.organisation_id for user in holders}) < 2:
+        holders += [ensure_holder_key(make_user("supervisor"))]
+    return holders
 
 
 def project(entity_user, **fields):
@@ -62,7 +85,8 @@ def draft_tender(entity_user=None, project_obj=None, **fields):
 def published_tender(entity_user=None, holders=None, deadline=None, **fields):
     """A published tender of `entity_user` (a new entity user if None).
 
-    holders: the opening officials (default: the entity user and a supervisor with a key).
+    holders: the opening officials (default: the entity user and two supervisors with a key), completed
+    to the platform's key policy when they fall short of it.
     deadline: default 30 days ahead; anything sooner than the tender's bidding period (the
     platform policy's, or a longer one asked for) is published with the shared clock moved
     back to `deadline - (bidding period + 1 day, or 1 minute in training)`, so tests get a tender whose deadline passes
@@ -70,9 +94,12 @@ def published_tender(entity_user=None, holders=None, deadline=None, **fields):
     Other keyword arguments go to create_tender (or register_project for project fields).
     """
     entity_user = entity_user or make_user("entity")
-    holders = holders if holders is not None else [entity_user, keyed_supervisor()]
+    holders = holders if holders is not None else [entity_user]
     for holder in holders:
         ensure_holder_key(holder)
+    threshold = fields.get("key_threshold") or 2
+    if threshold >= 2:  # a test asking for k = 1 wants the refusal
+        holders = lawful_holders(holders, threshold)
     real_now = clock.now()
     deadline = deadline or real_now + dt.timedelta(days=30)
     tender = draft_tender(entity_user, **fields)

@@ -1,6 +1,8 @@
 import pytest
 from trading.accounts.caller import Caller
 
+from tests.factories import make_user
+
 from .builders import ensure_holder_key
 
 ROLE_FIXTURES = {"contractor": "contractor", "entity": "entity_user", "supervisor": "supervisor",
@@ -19,5 +21,5 @@ def user_of(request):
 
 @pytest.fixture
 def holders(entity_user, supervisor):
-    """The entity user and a supervisor, both with personal keys: a valid pair of opening officials."""
-    return [ensure_holder_key(entity_user), ensure_holder_key(supervisor)]
+    """The entity user and two supervisors, all with personal keys: valid opening officials for k = 2."""
+    return [ensure_holder_key(entity_user), ensure_holder_key(supervisor), ensure_holder_key(make_user("supervisor"))]

@@ -129,9 +129,9 @@ def test_entity_registers_a_project_creates_edits_and_publishes(client, entity_u
     assert upload.status_code == 302 and tender.documents.count() == 1
 
     publish = reverse("tenders:publish", args=[tender.pk])
-    too_few = client.post(publish, {"key_holders": [entity_user.pk], "threshold": 2})
-    assert too_few.status_code == 400 and "at least 2 key holders" in too_few.content.decode()
-    response = client.post(publish, {"key_holders": [entity_user.pk, supervisor.pk], "threshold": 2})
+    too_few = client.post(publish, {"key_holders": [entity_user.pk, supervisor.pk], "threshold": 2})
+    assert too_few.status_code == 400 and "at least 3 key holders" in too_few.content.decode()
+    response = client.post(publish, {"key_holders": [h.pk for h in holders], "threshold": 2})
     assert response.status_code == 302
     tender.refresh_from_db()
     assert tender.status == TenderStatus.PUBLISHED

@@ -38,7 +38,7 @@ def world(entity_user, supervisor):
     for role in ("contractor", "discipline", "expert", "admin"):
         users[role] = make_user(role)
     return dict(draft=draft, published=published, document=document, users=users,
-                holders=[entity_user, supervisor], project=draft.project)
+                holders=[entity_user, supervisor, ensure_holder_key(make_user("supervisor"))], project=draft.project)
 
 
 def outcome(call):

@@ -152,7 +152,7 @@ def test_key_holders_must_be_officials_with_keys(entity_user, holders, contracto
                                                       [holders[0], stranger]))["key_holders"][0]
     assert "cannot hold" in errors_of(lambda: publish(as_caller(entity_user), tender,
                                                       [holders[0], contractor]))["key_holders"][0]
-    assert "at least 3" in errors_of(lambda: publish(as_caller(entity_user), tender, holders, 3))["key_holders"][0]
+    assert "at least 4" in errors_of(lambda: publish(as_caller(entity_user), tender, holders, 3))["key_holders"][0]
     assert "threshold" in errors_of(lambda: publish(as_caller(entity_user), tender, holders, "two"))
     assert "threshold" in errors_of(lambda: publish(as_caller(entity_user), tender, holders, 0))
     tender.refresh_from_db()
@@ -254,4 +254,4 @@ def test_services_use_the_shared_clock(entity_user, holders):
         expected = clock.now()
     tender.refresh_from_db()
     assert abs(tender.published_at - expected) < dt.timedelta(seconds=5)
-    assert HolderKey.objects.filter(user__in=holders).count() == 2
+    assert HolderKey.objects.filter(user__in=holders).count() == 3

@@ -235,9 +235,31 @@ def _holders(errors, tender, key_holders, threshold):
         elif not HolderKey.objects.filter(user=user).exists():
             errors["key_holders"] = _("%(user)s has not registered a personal key yet.") % {"user": user.get_username()}
         users.append(user)
-    if "key_holders" not in errors and threshold is not None and len(users) < threshold:
-        errors["key_holders"] = _("Choose at least %(n)d key holders.") % {"n": threshold}
+    _key_policy(errors, users, threshold)
     return users
+
+
+# The platform's key policy (issue 12): no single person or organisation opens bids alone, and one lost
+# key does not lock a tender. Constants of the platform, not fields an entity (or its policy row) can lower.
+MIN_KEY_THRESHOLD = 2
+SPARE_HOLDERS = 1
+
+
+def _key_policy(errors, users, threshold):
+    if threshold is not None and "threshold" not in errors and threshold < MIN_KEY_THRESHOLD:
+        errors["threshold"] = _("At least %(k)d key shares must be needed to open the bids: no single holder may "
+                                "open them alone.") % {"k": MIN_KEY_THRESHOLD}
+    if "key_holders" in errors:
+        return
+    k = max(threshold or MIN_KEY_THRESHOLD, MIN_KEY_THRESHOLD)
+    if len(users) < k + SPARE_HOLDERS:
+        errors["key_holders"] = _("Choose at least %(n)d key holders: one more than the %(k)d shares needed, so the "
+                                  "bids can still be opened if a holder loses their key.") % {
+                                      "n": k + SPARE_HOLDERS, "k": k}
+    elif not any(user.role == Role.SUPERVISOR for user in users):
+        errors["key_holders"] = _("At least one key holder must be a supervisor.")
+    elif len({user.organisation_id for user in users}) < 2:
+        errors["key_holders"] = _("Key holders must come from at least two organisations.")
 
 
 def publish_tender(caller, tender, key_holders, threshold=None):
