@@ -3,14 +3,30 @@
 Nothing about bids is registered: administrators must not read sealed bids.
 Nothing is deleted either: users are deactivated, organisations stay for the record.
 """
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm
 from django.utils.translation import gettext_lazy as _
 
 from .caller import Caller
-from .models import Organisation, User
+from .models import Organisation, RoleChange, User
 from .permissions import allowed
-from .services import record_admin_change
+from .roles import Role
+from .services import ROLE_KINDS, record_admin_change
+
+# Roles an administrator may give a new account directly: those that belong to no organisation.
+# People of an organisation are invited by its own manager; nobody is put into or moved between
+# organisations here, and a role change waits for a second administrator (RoleChange).
+UNATTACHED_ROLES = [choice for choice in Role.choices if None in ROLE_KINDS.get(Role(choice[0]), ())]
+
+
+class UnattachedUserCreationForm(AdminUserCreationForm):
+    role = forms.ChoiceField(label=_("role"), choices=UNATTACHED_ROLES)
+
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ("username", "role")
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -73,21 +89,53 @@ class SunlightUserAdmin(AuditedAdmin, UserAdmin):
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Person"), {"fields": ("first_name", "last_name", "email")}),
-        (_("Role"), {"fields": ("role", "organisation", "is_active")}),
+        (_("Role"), {"fields": ("role", "organisation", "manages_organisation", "is_active")}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
+    add_form = UnattachedUserCreationForm
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("username", "password1", "password2", "role", "organisation")}),
+        (None, {"classes": ("wide",), "fields": ("username", "password1", "password2", "role")}),
     )
+
+    def get_readonly_fields(self, request, obj=None):
+        # Role and membership change only through a RoleChange a second administrator approves.
+        fields = super().get_readonly_fields(request, obj)
+        return (*fields, "role", "organisation", "manages_organisation") if obj is not None else fields
 
     @admin.display(description=_("full name"))
     def full_name(self, obj):
         return obj.get_full_name()
 
     def save_model(self, request, obj, form, change):
+        if not change:
+            obj.organisation = None  # whatever was posted: an administrator puts nobody into an organisation
+            obj.manages_organisation = False
         obj.is_staff = allowed(obj, "organisation.manage")  # the admin site's door follows the matrix
         obj.is_superuser = False
         super().save_model(request, obj, form, change)
+
+
+@admin.register(RoleChange)
+class RoleChangeAdmin(admin.ModelAdmin):
+    """Read-only here: changes are asked and decided on the role changes page, by two administrators."""
+
+    list_display = ("user", "old_role", "new_role", "leaves_organisation", "status", "requested_by", "decided_by")
+    list_filter = ("status",)
+
+    def has_module_permission(self, request):
+        return allowed(request.user, "organisation.manage")
+
+    def has_view_permission(self, request, obj=None):
+        return allowed(request.user, "organisation.manage")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 # --- API tokens: the administrator sees who holds tokens until when, and revokes them ------------------

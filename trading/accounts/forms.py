@@ -71,3 +71,22 @@ class PassphraseForm(forms.Form):
         if data.get("passphrase") and data.get("passphrase_again") and data["passphrase"] != data["passphrase_again"]:
             self.add_error("passphrase_again", _("The two passphrases differ."))
         return data
+
+
+class InviteForm(FirstUserFields):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    field_order = ["role"]
+
+    def __init__(self, *args, organisation=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if organisation is not None:
+            from .services import ROLE_KINDS
+
+            self.fields["role"].choices = [c for c in Role.choices if organisation.kind in ROLE_KINDS[Role(c[0])]]
+
+
+class RoleChangeForm(forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150)
+    new_role = forms.ChoiceField(label=_("New role"), choices=Role.choices)
+    leaves_organisation = forms.BooleanField(label=_("Takes the user out of their organisation"), required=False)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)

@@ -43,6 +43,9 @@ class User(AbstractUser):
         Organisation, verbose_name=_("organisation"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="users",
     )
+    # The organisation's own manager invites its people (the first user registered with it); an
+    # administrator never puts a user into an organisation nor moves one between organisations.
+    manages_organisation = models.BooleanField(_("manages the organisation's users"), default=False)
 
 
 class HolderKey(models.Model):
@@ -57,3 +60,33 @@ class HolderKey(models.Model):
     public_key = models.BinaryField()
     locked_private_key = models.BinaryField()
     created_at = models.DateTimeField(auto_now_add=True)
+
+
+class RoleChangeStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for a second administrator")
+    APPROVED = "approved", _("Approved and applied")
+    REFUSED = "refused", _("Refused")
+
+
+class RoleChange(models.Model):
+    """An administrator's change of a user's role or membership: applied only once a second administrator
+    approves it, and shown to the user's organisation from the moment it is asked."""
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.PROTECT, related_name="role_changes")
+    organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="role_changes")
+    old_role = models.CharField(_("role before"), max_length=16, choices=Role.choices)
+    new_role = models.CharField(_("new role"), max_length=16, choices=Role.choices)
+    leaves_organisation = models.BooleanField(_("leaves the organisation"), default=False)
+    reason = models.TextField(_("reason"))
+    status = models.CharField(_("status"), max_length=16, choices=RoleChangeStatus.choices,
+                              default=RoleChangeStatus.PENDING)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("role change")
+        verbose_name_plural = _("role changes")

@@ -7,7 +7,7 @@ from trading.audit.services import record
 from trading.sealing import SealingError, new_holder_key, unlock_holder_key
 
 from . import credit_code, passphrases
-from .models import HolderKey, Organisation, User
+from .models import HolderKey, Organisation, RoleChange, RoleChangeStatus, User
 from .permissions import allowed, authorize
 from .roles import OrganisationKind, Role
 from .signals import holder_key_replaced
@@ -24,6 +24,7 @@ ROLE_KINDS = {
     Role.DISCIPLINE: {OrganisationKind.AUTHORITY},
     Role.EXPERT: {None, OrganisationKind.AUTHORITY},
     Role.ADMIN: {None, OrganisationKind.AUTHORITY},
+    Role.FINANCE: {OrganisationKind.AUTHORITY},  # the trading centre's finance staff
 }
 
 
@@ -129,6 +130,7 @@ def _register(caller, kind, role, data, action):
     with transaction.atomic():
         organisation.save()
         user.organisation = organisation
+        user.manages_organisation = True  # the first user invites the organisation's other people
         user.save()
         record(caller, action, organisation, name=organisation.name, kind=kind, credit_code=organisation.credit_code,
                first_user=user.username, role=role)
@@ -157,3 +159,101 @@ def record_admin_change(caller, obj, verb, changes):
     authorize(caller.user, "organisation.manage")
     with transaction.atomic():
         record(caller, f"accounts.admin_{verb}_{obj._meta.model_name}", obj, object=str(obj), changes=changes)
+
+
+# --- separation of duties (issue 12, finding 3) ---------------------------------------------------
+# An administrator never puts a user into an organisation nor moves one between organisations: the
+# organisation's own manager invites its people. A role or membership change by an administrator is
+# asked by one administrator, applied only when a second one approves, and shown to the organisation.
+
+def invite_member(caller, data):
+    """The organisation's manager adds a person to their own organisation, in a role its kind allows."""
+    manager = caller.user
+    organisation = getattr(manager, "organisation", None)
+    if not (manager.is_authenticated and manager.is_active and manager.manages_organisation and organisation):
+        raise PermissionDenied(_("Only the manager of an organisation invites its people."))
+    errors = {}
+    role = str(data.get("role") or "")
+    if role not in Role.values or organisation.kind not in ROLE_KINDS[Role(role)]:
+        errors["role"] = [_("A %(kind)s cannot have users in this role.") % {"kind": organisation.get_kind_display()}]
+    user, user_errors = _first_user(organisation, role if not errors else manager.role, data)
+    errors.update(user_errors)
+    if errors:
+        raise ValidationError(errors)
+    user.manages_organisation = False
+    with transaction.atomic():
+        user.save()
+        record(caller, "accounts.invite_member", user, organisation=organisation.name, username=user.username,
+               role=role)
+    return user
+
+
+def _role_change_problems(user, new_role, leaves):
+    errors = {}
+    if new_role not in Role.values:
+        errors["new_role"] = [_("There is no role %(role)r.") % {"role": new_role}]
+        return errors
+    kind = None if leaves else (user.organisation.kind if user.organisation_id else None)
+    if kind not in ROLE_KINDS[Role(new_role)]:
+        errors["new_role"] = [_("A %(role)s cannot belong to this organisation; only its own manager invites "
+                                "people, and nobody moves a user between organisations.") % {
+                                    "role": Role(new_role).label}]
+    elif new_role == user.role and not leaves:
+        errors["new_role"] = [_("The user already has this role.")]
+    return errors
+
+
+def request_role_change(caller, user, new_role, reason, leaves_organisation=False):
+    """An administrator asks to change a user's role or to take the user out of their organisation."""
+    authorize(caller.user, "organisation.manage")
+    new_role = str(new_role or "")
+    errors = _role_change_problems(user, new_role, leaves_organisation)
+    reason = str(reason or "").strip()
+    if not reason:
+        errors["reason"] = [_("Say why: the organisation and the approving administrator read it.")]
+    if leaves_organisation and not user.organisation_id:
+        errors["leaves_organisation"] = [_("This user belongs to no organisation.")]
+    if RoleChange.objects.filter(user=user, status=RoleChangeStatus.PENDING).exists():
+        errors["username"] = [_("A change of this user already waits for approval.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        change = RoleChange.objects.create(
+            user=user, organisation=user.organisation, old_role=user.role, new_role=new_role,
+            leaves_organisation=bool(leaves_organisation), reason=reason[:2000], requested_by=caller.user)
+        record(caller, "accounts.request_role_change", change, user=user.username, old_role=user.role,
+               new_role=new_role, leaves_organisation=bool(leaves_organisation))
+    return change
+
+
+def decide_role_change(caller, change, approve):
+    """A second administrator (never the one who asked) approves and applies, or refuses, a change."""
+    authorize(caller.user, "organisation.manage")
+    from django.utils import timezone
+
+    with transaction.atomic():
+        change = RoleChange.objects.select_for_update().select_related("user").get(pk=change.pk)
+        if change.status != RoleChangeStatus.PENDING:
+            raise ValidationError({"status": _("This change is already decided.")})
+        if change.requested_by_id == caller.user.pk:
+            raise PermissionDenied(_("A second administrator must approve this change: you asked for it."))
+        if change.user_id == caller.user.pk:
+            raise PermissionDenied(_("Nobody approves a change of their own role."))
+        user = User.objects.select_for_update().get(pk=change.user_id)
+        if approve:
+            errors = _role_change_problems(user, change.new_role, change.leaves_organisation)
+            errors.pop("new_role", None) if change.new_role == user.role and change.leaves_organisation else None
+            if errors:
+                raise ValidationError(errors)
+            user.role = change.new_role
+            if change.leaves_organisation:
+                user.organisation = None
+                user.manages_organisation = False
+            user.is_staff = allowed(user, "organisation.manage")
+            user.save(update_fields=["role", "organisation", "manages_organisation", "is_staff"])
+        change.status = RoleChangeStatus.APPROVED if approve else RoleChangeStatus.REFUSED
+        change.decided_by, change.decided_at = caller.user, timezone.now()
+        change.save(update_fields=["status", "decided_by", "decided_at"])
+        record(caller, "accounts.decide_role_change", change, user=user.username, approved=bool(approve),
+               new_role=change.new_role, requested_by=change.requested_by.username)
+    return change
