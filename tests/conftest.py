@@ -65,6 +65,10 @@ def _fast_and_isolated(request, tmp_path, monkeypatch):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.MEDIA_ROOT.mkdir()
+    if request.node.get_closest_marker("browser"):
+        # Playwright's sync API runs an event loop in the test's thread; the test's ORM calls stay synchronous.
+        # Set for browser tests only (not the whole process: production never sets it).
+        monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     yield
     # A request in Chinese leaves the language active in this thread; the next test starts in the default.
     from django.utils import translation

@@ -128,7 +128,11 @@
       case "decryption_complete": state.state = "announcing"; break;
       case "bid_announced":
         var row = el("tr"); row.dataset.order = p.order;
-        var cells = [p.order, p.bidder, money(p.price), p.duration_days, p.quality, p.project_manager, p.security_reference];
+        // Marks the opening sets against a bid (e.g. its bid security not confirmed) stand in the bid security column.
+        var security = [p.security_reference].concat((p.mark_labels || []).map(function (m) { return "⚠ " + m; }));
+        var cells = [p.order, p.bidder, money(p.price), p.duration_days, p.quality, p.project_manager,
+                     security.filter(Boolean).join(" — ")];
+        if (p.marks && p.marks.length) row.className = "marked";
         if (p.lot !== undefined && p.lot !== null) { row.dataset.lot = p.lot; cells.splice(1, 0, lotLabel(p)); }
         cells.forEach(function (v) { row.appendChild(el("td", v)); });
         bidsBody(p).appendChild(row); break;
