@@ -116,3 +116,39 @@ def test_the_organisation_manager_invites_its_people_and_nobody_else_can():
             "role": "contractor", "username": "planted", "password": PASSWORD, "password_again": PASSWORD})
         assert response.status_code in (403, 404)
     assert not User.objects.filter(username="planted").exists()
+
+
+def test_a_key_holder_of_a_tender_not_yet_opened_cannot_be_made_an_expert_until_it_is_opened():
+    """One person, two conflicting parts in one tender: a key holder turned expert could be drawn to evaluate it."""
+    from tests.tenders.builders import published_tender
+    from trading.tenders.models import TenderStatus
+
+    first_admin, second_admin = make_user("admin"), make_user("admin")
+    entity = make_user("entity")
+    holder = make_user("entity", organisation=entity.organisation)
+    tender = published_tender(entity_user=entity, holders=[entity, holder])
+    response = staff_client(first_admin).post(reverse("accounts:role_changes"), {
+        "username": holder.username, "new_role": "expert", "leaves_organisation": "on", "reason": "Joins the pool"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "holds a key share of tenders not yet opened" in page and tender.reference in page
+    assert not RoleChange.objects.exists()
+
+    # asked before the publication, the change still cannot be applied while the share is live
+    other = make_user("entity", organisation=entity.organisation)
+    change = RoleChange.objects.create(user=other, organisation=other.organisation, old_role="entity",
+                                       new_role="expert", leaves_organisation=True, reason="Joins the pool",
+                                       requested_by=first_admin)
+    published_tender(entity_user=entity, holders=[entity, other], title="Later tender")
+    refused = staff_client(second_admin).post(reverse("accounts:decide_role_change", args=[change.pk]),
+                                              {"decision": "approve"}, follow=True)
+    assert "holds a key share of tenders not yet opened" in refused.content.decode()
+    other.refresh_from_db()
+    assert other.role == "entity" and other.organisation == entity.organisation
+
+    # once the tender is no longer live (here cancelled), the change goes through
+    tender.status = TenderStatus.CANCELLED
+    tender.save(update_fields=["status"])
+    assert staff_client(first_admin).post(reverse("accounts:role_changes"), {
+        "username": holder.username, "new_role": "expert", "leaves_organisation": "on",
+        "reason": "Joins the pool"}).status_code == 302

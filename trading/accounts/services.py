@@ -10,7 +10,7 @@ from . import credit_code, passphrases
 from .models import HolderKey, Organisation, RoleChange, RoleChangeStatus, User
 from .permissions import allowed, authorize
 from .roles import OrganisationKind, Role
-from .signals import holder_key_replaced
+from .signals import holder_key_replaced, role_change_conflicts
 
 MIN_PASSPHRASE = passphrases.MIN_LENGTH
 
@@ -203,6 +203,13 @@ def _role_change_problems(user, new_role, leaves):
     return errors
 
 
+def _conflicts(user):
+    """One person holds no two conflicting parts: a change is refused while the user holds a part it would clash
+    with (the other apps say which, through `role_change_conflicts`)."""
+    reasons = [reason for _receiver, found in role_change_conflicts.send(sender=User, user=user) for reason in found or ()]
+    return {"new_role": reasons} if reasons else {}
+
+
 def request_role_change(caller, user, new_role, reason, leaves_organisation=False):
     """An administrator asks to change a user's role or to take the user out of their organisation."""
     authorize(caller.user, "organisation.manage")
@@ -215,6 +222,8 @@ def request_role_change(caller, user, new_role, reason, leaves_organisation=Fals
         errors["leaves_organisation"] = [_("This user belongs to no organisation.")]
     if RoleChange.objects.filter(user=user, status=RoleChangeStatus.PENDING).exists():
         errors["username"] = [_("A change of this user already waits for approval.")]
+    if not errors:
+        errors.update(_conflicts(user))
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -243,6 +252,7 @@ def decide_role_change(caller, change, approve):
         if approve:
             errors = _role_change_problems(user, change.new_role, change.leaves_organisation)
             errors.pop("new_role", None) if change.new_role == user.role and change.leaves_organisation else None
+            errors.update(_conflicts(user))
             if errors:
                 raise ValidationError(errors)
             user.role = change.new_role

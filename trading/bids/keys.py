@@ -5,7 +5,8 @@ from django.utils.translation import gettext as _
 
 from trading import sealing
 from trading.accounts.models import HolderKey
-from trading.accounts.signals import holder_key_replaced
+from trading.accounts.signals import holder_key_replaced, role_change_conflicts
+from trading.tenders.models import TenderStatus
 
 from .models import KeyShare, TenderKey
 
@@ -56,3 +57,19 @@ def reseal_key_shares(sender, user, old_private_key, new_public_key, **kwargs):
         share.sealed_share = sealing.seal(new_public_key, opened)
     KeyShare.objects.bulk_update(shares, ["sealed_share"])
     return len(shares)
+
+
+@receiver(role_change_conflicts, dispatch_uid="bids.key_share_conflicts")
+def key_share_conflicts(sender, user, **kwargs):
+    """A holder of a key share of a tender not yet opened keeps their role and organisation until it is opened:
+    as an expert (drawn to evaluate), a bidder or an official of another organisation, they would hold two
+    conflicting parts in one tender, and their share would leave the entity's control."""
+    live = (TenderStatus.PUBLISHED, TenderStatus.BIDDING_CLOSED, TenderStatus.OPENING)
+    references = sorted(KeyShare.objects.filter(holder=user, tender_key__revealed_private_key__isnull=True,
+                                                tender_key__tender__status__in=live)
+                        .values_list("tender_key__tender__reference", flat=True))
+    if not references:
+        return []
+    return [_("%(user)s holds a key share of tenders not yet opened (%(tenders)s): their role or organisation "
+              "cannot change before those openings, or they would hold two conflicting parts in one tender.") % {
+                  "user": user.get_username(), "tenders": ", ".join(references)}]
