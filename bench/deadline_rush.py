@@ -114,6 +114,23 @@ def _cmdline(entry):
         return b""
 
 
+def pdf_of_size(size):
+    """A one-page PDF of about `size` bytes (a random stream fills it), which the upload check opens as a PDF."""
+    filler = os.urandom(size).hex()[:size].encode()
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+               b"<< /Length %d >>\nstream\n%s\nendstream" % (len(filler), filler)]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
 async def load(args):
     import aiohttp
 
@@ -123,7 +140,7 @@ async def load(args):
     results = []
     rng = random.Random(7)
 
-    files = [os.urandom(args.attachment_mb * 1024 * 1024) for _ in range(args.attachments)]
+    files = [pdf_of_size(args.attachment_mb * 1024 * 1024) for _ in range(args.attachments)]
 
     def form(body):
         data = aiohttp.FormData()
