@@ -80,7 +80,7 @@ $http_servers    keepalive 64;
       # so the client cannot choose it (the application trusts it with SUNLIGHT_TRUST_EDGE_ARRIVAL=1).
       proxy_set_header X-Request-Start "t=\${msec}";
       proxy_next_upstream error timeout;
-      proxy_read_timeout 120s;
+      proxy_read_timeout $(( ${SUNLIGHT_SUBMISSION_MAX_WAIT_SECONDS:-60} + 60 ))s;  # above a submission's longest wait
     }
   }
 }
