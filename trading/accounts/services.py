@@ -172,6 +172,8 @@ def invite_member(caller, data):
     organisation = getattr(manager, "organisation", None)
     if not (manager.is_authenticated and manager.is_active and manager.manages_organisation and organisation):
         raise PermissionDenied(_("Only the manager of an organisation invites its people."))
+    if manager.role == Role.ADMIN:
+        raise PermissionDenied(_("An administrator puts nobody into an organisation, not even their own."))
     errors = {}
     role = str(data.get("role") or "")
     if role not in Role.values or organisation.kind not in ROLE_KINDS[Role(role)]:

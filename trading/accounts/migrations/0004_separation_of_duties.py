@@ -10,7 +10,8 @@ def first_users_manage(apps, schema_editor):
     User = apps.get_model("accounts", "User")
     Organisation = apps.get_model("accounts", "Organisation")
     for organisation_id in Organisation.objects.values_list("pk", flat=True).iterator():
-        first = User.objects.filter(organisation_id=organisation_id, is_active=True).order_by("pk").first()
+        first = (User.objects.filter(organisation_id=organisation_id, is_active=True).exclude(role="admin")
+                 .order_by("pk").first())
         if first is not None:
             User.objects.filter(pk=first.pk).update(manages_organisation=True)
 
