@@ -251,8 +251,11 @@ def verify(args):
         "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
         "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1], 1) if latencies else None,
         "peak_accepted_per_s": max(per_second.values()) if per_second else 0,
-        "mean_accepted_per_s_last_10s": round(sum(v for k, v in per_second.items()
-                                                   if k >= deadline.timestamp() - 10) / 10, 1),
+        "mean_accepted_per_s_last_10s_before_deadline": round(sum(
+            v for k, v in per_second.items() if deadline.timestamp() - 10 <= k < deadline.timestamp()) / 10, 1),
+        "mean_accepted_per_s_while_busy": round(len(accepted) / max(1.0, max(r["done"] for r in accepted)
+                                                                    - min(r["sent"] for r in accepted)), 1)
+        if accepted else 0,
         "statements_per_submission": plan.get("statements"),
     }
     if cpu:
