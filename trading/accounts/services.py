@@ -253,7 +253,6 @@ def decide_role_change(caller, change, approve):
         user = User.objects.select_for_update().get(pk=change.user_id)
         if approve:
             errors = _role_change_problems(user, change.new_role, change.leaves_organisation)
-            errors.pop("new_role", None) if change.new_role == user.role and change.leaves_organisation else None
             errors.update(_conflicts(user))
             if errors:
                 raise ValidationError(errors)
