@@ -87,3 +87,17 @@ def test_a_draft_saved_with_k_1_is_refused_at_publication_on_the_page_and_the_ap
         body["key_holders"])
     tender.refresh_from_db()
     assert tender.status == TenderStatus.DRAFT
+
+
+def test_the_bids_app_refuses_a_key_without_redundancy_whoever_calls_it(entity_user):
+    """Even if publication forgot the policy, the tender key is not made for k = 1 or n = k."""
+    from trading.bids.keys import create_tender_key
+
+    tender = draft_tender(entity_user, deadline=clock.now() + dt.timedelta(days=30))
+    pair = [ensure_holder_key(entity_user), keyed("supervisor")]
+    for holders, k in ((pair, 2), (pair, 1), ([*pair, keyed("supervisor")], 1)):
+        with pytest.raises(ValidationError) as error:
+            create_tender_key(tender, holders, k)
+        assert "at least 2 and less than the number of holders" in error.value.message_dict["threshold"][0]
+    assert not TenderKey.objects.filter(tender=tender).exists()
+    assert create_tender_key(tender, [*pair, keyed("supervisor")], 2).shares.count() == 3

@@ -25,9 +25,11 @@ def create_tender_key(tender, key_holders, threshold):
         raise ValidationError({"key_holders": _(
             "These officials have no personal key yet and must register one before publication: %(names)s."
         ) % {"names": ", ".join(without)}})
-    if not isinstance(threshold, int) or not 1 <= threshold <= len(holders):
-        raise ValidationError({"threshold": _("The number of shares needed must be between 1 and %(n)d.")
-                               % {"n": len(holders)}})
+    # The platform's key policy, again here (whoever calls): at least two shares to open, one holder to spare.
+    if not isinstance(threshold, int) or not 2 <= threshold <= len(holders) - 1:
+        raise ValidationError({"threshold": _("The number of shares needed must be at least 2 and less than the "
+                                              "number of holders (%(n)d), so no one opens alone and one lost key "
+                                              "locks nothing.") % {"n": len(holders)}})
     if TenderKey.objects.filter(tender=tender).exists():
         raise ValidationError({"tender": _("This tender already has a key.")})
     public, sealed_shares = sealing.new_tender_key([bytes(keys[u.pk].public_key) for u in holders], threshold)
