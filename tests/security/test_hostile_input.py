@@ -8,8 +8,8 @@ import io
 import json
 
 import pytest
-from django.db import DataError, connection, transaction
 from django.core.management import call_command
+from django.db import DataError, connection, transaction
 from django.test import Client
 
 from tests.bids.builders import CONTENT

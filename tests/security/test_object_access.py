@@ -6,13 +6,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from tests.factories import api_token
 
 from tests.bids.builders import give_holder_key, rebuild_key, submit
 from tests.collusion.builders import small_report
-from tests.factories import make_user
-from tests.tenders.builders import draft_tender, published_tender
+from tests.factories import api_token, make_user
 from tests.files import pdf
+from tests.tenders.builders import draft_tender, published_tender
 from trading.accounts.caller import Caller
 from trading.bids.services import open_bids
 from trading.collusion.services import open_case

@@ -288,3 +288,18 @@ def test_contract_documents_and_site_photos_are_parsed(db):
     message = refusal(lambda: a.check_in(contract, photo=SimpleUploadedFile("site.jpg", FAKE_JPG)), "photo")
     assert "site.jpg is refused" in message and "image viewer" in message
     assert not Amendment.objects.exists() and not Attendance.objects.exists()
+
+
+def test_the_upload_page_shows_the_refusal_at_the_file_field(client, draft, entity_user, settings):
+    from django.urls import reverse
+
+    from tests.factories import PASSWORD
+
+    client.login(username=entity_user.username, password=PASSWORD)
+    response = client.post(reverse("tenders:upload", args=[draft.pk]), {
+        "title": "Conditions", "file": SimpleUploadedFile("conditions.docx", docx(parts={
+            "word/document.xml": b"<w:document><w:body>"}))})
+    page = response.content.decode()
+    assert response.status_code in (200, 400)
+    assert "conditions.docx is refused" in page and "word/document.xml is not well-formed XML" in page
+    assert not TenderDocument.objects.exists() and not media_files(settings)
