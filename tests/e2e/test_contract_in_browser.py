@@ -20,6 +20,7 @@ from tests.files import jpg
 from trading.contracts.models import Contract, ContractStatus
 from trading.tenders import clock
 from trading.tenders.models import Tender, TenderStatus
+from trading.tenders.money import format_amount
 
 SITE = {"latitude": 26.0745, "longitude": 119.2965}
 
@@ -85,7 +86,7 @@ def test_a_contract_from_conclusion_through_an_amendment_to_acceptance(live_serv
         desk.click("#amend-form button[type=submit]")
         desk.wait_for_load_state()
         assert "The amendment is recorded." in desk.inner_text("main")
-        assert desk.inner_text("#current-price").replace(",", "") == str(new_price)
+        assert desk.inner_text("#current-price") == format_amount(new_price, "en")
 
         # --- the supervisor sees the change in red -----------------------------------------------------
         watcher = walk.as_(supervisor)
