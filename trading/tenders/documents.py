@@ -103,13 +103,14 @@ def _check_text(fileobj):
         raise Refused(_("it is not a .txt file: the text is not UTF-8.")) from exc
 
 
-PDF_TAIL = 2048
+# Readers look for the end marker in the last kilobyte; some scanners pad a PDF after it, so a wider tail is read.
+PDF_TAIL = 64 * 1024
 
 
 def _check_pdf(fileobj):
-    # A PDF ends with its cross-reference pointer: `startxref`, an offset, `%%EOF` (readers look for them in
-    # the last kilobyte). Without them a PDF reader searches the whole file backwards for them, line by line:
-    # half a minute for 20 MB of garbage, so such a file is refused from its tail alone.
+    # A PDF ends with its cross-reference pointer: `startxref`, an offset, `%%EOF`. Without them a PDF reader
+    # searches the whole file backwards for them, line by line: half a minute for 20 MB of garbage on disk, so such
+    # a file is refused from its tail alone.
     fileobj.seek(0, os.SEEK_END)
     fileobj.seek(max(0, fileobj.tell() - PDF_TAIL))
     tail = fileobj.read(PDF_TAIL)
