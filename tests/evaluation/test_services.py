@@ -1,12 +1,14 @@
 """The evaluation's services: sheets, the committee's result, justifications, failure, and every refusal."""
 import datetime as dt
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from trading.audit.models import AuditEntry
+from trading.bids.content import Attachment
 from trading.bids.models import Bid
 from trading.collusion.adapters import DatabaseBids
 from trading.evaluation import selectors, services
@@ -479,6 +481,21 @@ def test_members_open_the_attachments_of_their_tender_only():
             services.open_bid_attachment(e.call(outsider), attachment.pk)
     with pytest.raises(Http404):
         services.open_bid_attachment(e.call(e.members[0]), "nope")
+
+
+def test_an_attachment_sealed_in_the_browser_that_is_not_what_its_name_says_is_not_served():
+    # A client that seals for itself may skip the checks the bid form makes: the platform could not look inside
+    # the file on arrival, so it is checked when opened.
+    unchecked = lambda files: [Attachment(f.name, f.read()) for f in files]  # noqa: E731
+    with mock.patch("tests.evaluation.builders.ATTACHMENT", ("method statement.pdf", b"MZ\x90\x00 not a PDF")), \
+            mock.patch("trading.bids.content.read_attachments", unchecked):
+        e = evaluating(attachment=True)
+    attachment = e.bids[0].attachments.get()
+    with pytest.raises(PermissionDenied) as refused:
+        services.open_bid_attachment(e.call(e.members[0]), attachment.pk)
+    assert "method statement.pdf" in str(refused.value) and "not served" in str(refused.value)
+    entry = AuditEntry.objects.get(action="evaluation.open_attachment")
+    assert "method statement.pdf" in entry.summary["refused"]
 
 
 def test_evaluation_is_over_once_the_report_is_signed():

@@ -5,8 +5,10 @@ member to sign computes the report in the same transaction, with every other she
 Entries a member writes in the audit log name that member, so they carry the experts app's committee
 embargo: readers of the log learn no member before the candidate notice.
 """
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -19,7 +21,7 @@ from trading.bids.content import as_row_id
 from trading.bids.models import Bid, BidAttachment, BidStatus, TenderKey
 from trading.bids.services import open_attachment
 from trading.experts.selectors import embargo_key
-from trading.tenders import clock, rules
+from trading.tenders import clock, documents, rules
 from trading.tenders.models import Tender, TenderStatus
 from trading.tenders.moves import move_tender
 from trading.tenders.selectors import is_own, tender_policy
@@ -217,9 +219,17 @@ def open_bid_attachment(caller, attachment_id):
     if key is None:
         raise PermissionDenied(_("The tender key is not revealed: the attachment stays sealed."))
     opened = open_attachment(attachment, bytes(key))
+    # Sealed in the bidder's browser, the file could not be checked on arrival: it is checked now, as every upload
+    # is, and one that is not what its name says is not handed to the committee.
+    problem = documents.upload_problem(SimpleUploadedFile(opened.name, opened.data),
+                                       limit=settings.SUNLIGHT["MAX_ATTACHMENT_BYTES"])
     with transaction.atomic():
         record(caller, "evaluation.open_attachment", attachment, embargo=embargo_key(attachment.bid.tender),
-               tender=attachment.bid.tender.reference, bid=attachment.bid_id)
+               tender=attachment.bid.tender.reference, bid=attachment.bid_id,
+               **({"refused": problem} if problem else {}))
+    if problem:
+        raise PermissionDenied(_("This attachment is not served: %(problem)s The bidder's browser sealed it, so the "
+                                 "platform could check it only once the bid was opened.") % {"problem": problem})
     return opened
 
 
