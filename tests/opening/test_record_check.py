@@ -14,6 +14,7 @@ from trading.audit import checkpoints
 from trading.audit.models import AuditEntry
 from trading.bids.models import Bid
 from trading.bids.opening.models import OpeningRecord
+from trading.tenders.rules import when_iso
 
 from tests.opening.builders import ceremony, lot_ceremony, planted_bid, run_to, sha, with_attachment
 
@@ -51,6 +52,8 @@ def test_the_record_publishes_digests_receipts_ciphertexts_and_a_signed_audit_ch
 
     page = client.get(reverse("realtime:record", args=[c.tender.pk])).content.decode()
     assert reverse("opening:record_bundle", args=[c.tender.pk]) in page  # the record page offers it
+    # Its moments in the platform's zone to the minute, as the PDF shows them, not the signed body's UTC ISO text.
+    assert body["opened_at"] not in page and when_iso(body["opened_at"]) in page
     bundle = bundle_of(c, client)
     assert bundle["body"] == body and bundle["signature"] == opening_record.signature
     assert platform_key.verify(bundle["body"], bundle["signature"], platform_key.public_key())

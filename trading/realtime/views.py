@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from trading.bids.opening import selectors
 from trading.bids.opening.labels import readable_record
+from trading.bids.opening.record import with_local_times
 from trading.bids.opening.record import render_pdf as record_pdf_of
 
 from .labels import event_labels, state_labels
@@ -46,7 +47,7 @@ def record(request, tender_id):
     tender, _viewer = _viewer_or_403(request, tender_id)
     opening_record = selectors.published_record(tender)
     return render(request, "realtime/record.html", {"tender": tender, "record": opening_record,
-                                                    "body": readable_record(opening_record.body)})
+                                                    "body": readable_record(with_local_times(opening_record.body))})
 
 
 def record_pdf(request, tender_id):

@@ -131,7 +131,7 @@ def font():
     return FONT
 
 
-def _local_times(body):
+def with_local_times(body):
     """The record's moments (stored in UTC, ISO 8601) in the platform's zone, to the minute, as pages show them."""
     def moments(row, *keys):
         return {**row, **{k: when_iso(row[k]) for k in keys if row.get(k)}}
@@ -144,7 +144,7 @@ def _local_times(body):
 
 
 def render_pdf(body):
-    body = readable_record(_local_times(body))
+    body = readable_record(with_local_times(body))
     text = ParagraphStyle("text", fontName=font(), fontSize=9, leading=12, wordWrap="CJK")
     heading = ParagraphStyle("heading", parent=text, fontSize=14, leading=18, spaceAfter=6)
     small = ParagraphStyle("small", parent=text, fontSize=7, leading=9, wordWrap="CJK")
