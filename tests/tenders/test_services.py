@@ -255,3 +255,9 @@ def test_services_use_the_shared_clock(entity_user, holders):
     tender.refresh_from_db()
     assert abs(tender.published_at - expected) < dt.timedelta(seconds=5)
     assert HolderKey.objects.filter(user__in=holders).count() == 3
+
+
+def test_the_budget_a_ceiling_exceeds_is_written_as_money(entity_user):
+    own = project(entity_user, budget=Decimal("1234567.50"))
+    errors = errors_of(lambda: draft_tender(entity_user, project_obj=own, ceiling_price=Decimal("2000000.00")))
+    assert "¥1,234,567.50" in str(errors["ceiling_price"])

@@ -19,6 +19,7 @@ from trading.accounts.roles import OrganisationKind, Role
 from trading.audit.services import record
 
 from . import clock, documents, rules, selectors
+from .money import format_amount
 from .checkpoints import refresh_checkpoints
 from .moves import copy_fields, move_tender
 from .selectors import is_own
@@ -66,7 +67,7 @@ def _clean_tender(project, data, current=None):
     out["ceiling_price"] = rules.amount(errors, "ceiling_price", base.get("ceiling_price"))
     if out["ceiling_price"] is not None and out["ceiling_price"] > project.budget:
         errors["ceiling_price"] = _("The ceiling price cannot exceed the project budget (%(budget)s).") % {
-            "budget": project.budget}
+            "budget": format_amount(project.budget)}
     out["bid_security_amount"] = rules.amount(errors, "bid_security_amount", base.get("bid_security_amount", 0),
                                               positive=False)
     if (out["bid_security_amount"] is not None and out["ceiling_price"] is not None
