@@ -5,12 +5,13 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count
+from django.utils import timezone
 
 from fixtures import demo
 from fixtures.experts import EXTRA_EXPERTS
 from trading.accounts.models import HolderKey, Organisation, User
 from trading.audit.models import AuditEntry
-from trading.bids.models import Bid, BidStatus
+from trading.bids.models import Bid, BidStatus, Receipt
 from trading.sealing import unlock_holder_key
 from trading.tenders import clock
 from trading.tenders.models import Tender, TenderStatus
@@ -57,6 +58,10 @@ def test_make_demo_steps_load_the_full_market_once_and_print_working_logins(clie
     sealed = Bid.objects.filter(tender__status=TenderStatus.PUBLISHED, status=BidStatus.ACTIVE)
     assert sealed.count() >= 3
     assert all(bid.sealed_content and bid.price is None for bid in sealed)
+    # Nothing in the demo happened in the future: no bid arrived, and no receipt was signed, after the demo was made.
+    made = timezone.now()
+    assert not Bid.objects.filter(received_at__gt=made).exists()
+    assert not Receipt.objects.filter(issued_at__gt=made).exists()
     assert Tender.objects.get(imported=False, status=TenderStatus.AWARDED).winner is not None
     # after the opening, the road runs through the committee, the report, the notice and the award
     awarded = Tender.objects.get(imported=False, status=TenderStatus.AWARDED)
