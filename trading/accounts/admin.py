@@ -115,12 +115,8 @@ class SunlightUserAdmin(AuditedAdmin, UserAdmin):
         super().save_model(request, obj, form, change)
 
 
-@admin.register(RoleChange)
-class RoleChangeAdmin(admin.ModelAdmin):
-    """Read-only here: changes are asked and decided on the role changes page, by two administrators."""
-
-    list_display = ("user", "old_role", "new_role", "leaves_organisation", "status", "requested_by", "decided_by")
-    list_filter = ("status",)
+class ShownToManagersOnly(admin.ModelAdmin):
+    """Listed for those who manage organisations; nobody adds or edits here (the audited services do)."""
 
     def has_module_permission(self, request):
         return allowed(request.user, "organisation.manage")
@@ -136,6 +132,14 @@ class RoleChangeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(RoleChange)
+class RoleChangeAdmin(ShownToManagersOnly):
+    """Read-only here: changes are asked and decided on the role changes page, by two administrators."""
+
+    list_display = ("user", "old_role", "new_role", "leaves_organisation", "status", "requested_by", "decided_by")
+    list_filter = ("status",)
 
 
 # --- API tokens: the administrator sees who holds tokens until when, and revokes them ------------------
@@ -156,7 +160,7 @@ django_apps.get_app_config(AuthToken._meta.app_label).verbose_name = _("API toke
 
 
 @admin.register(AuthToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(ShownToManagersOnly):
     """Read-only list of API tokens (only digests are stored; nobody can read a token back); delete revokes."""
 
     list_display = ("user", "token_key", "created", "expiry")
@@ -164,18 +168,6 @@ class ApiTokenAdmin(admin.ModelAdmin):
     readonly_fields = ("user", "token_key", "created", "expiry")
     fields = readonly_fields
     actions = ["revoke"]
-
-    def has_module_permission(self, request):
-        return allowed(request.user, "organisation.manage")
-
-    def has_view_permission(self, request, obj=None):
-        return allowed(request.user, "organisation.manage")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def has_delete_permission(self, request, obj=None):
         return allowed(request.user, "organisation.manage")
