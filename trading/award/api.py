@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from trading.accounts.caller import Caller
+from trading.api_serializers import StoredFileSerializer
 from trading.bids.selectors import published_tender
 
 from . import selectors, services
@@ -28,13 +29,6 @@ class NoticeSerializer(serializers.Serializer):
     platform_public_key = serializers.CharField()
 
 
-class AttachmentSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    filename = serializers.CharField()
-    size = serializers.IntegerField()
-    sha256 = serializers.CharField()
-
-
 class ObjectionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     tender = serializers.IntegerField(source="tender_id")
@@ -47,7 +41,7 @@ class ObjectionSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=Decision.choices, allow_blank=True)
     remedy = serializers.ChoiceField(choices=Remedy.choices, allow_blank=True)
     answered_at = serializers.DateTimeField(allow_null=True)
-    attachments = AttachmentSerializer(many=True)
+    attachments = StoredFileSerializer(many=True)
 
 
 class ObjectionInputSerializer(serializers.Serializer):

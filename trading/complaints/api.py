@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from trading.accounts.caller import Caller
+from trading.api_serializers import StoredFileSerializer
 from trading.bids.selectors import published_tender
 
 from . import selectors, services
@@ -52,13 +53,6 @@ class DocumentObjectionAnswerInputSerializer(serializers.Serializer):
     changes_conditions = serializers.BooleanField(required=False, default=False)
 
 
-class ComplaintEvidenceSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    filename = serializers.CharField()
-    size = serializers.IntegerField()
-    sha256 = serializers.CharField()
-
-
 class ComplaintDecisionSerializer(serializers.Serializer):
     """What the public decision notice says."""
     id = serializers.IntegerField()
@@ -88,7 +82,7 @@ class ComplaintSerializer(ComplaintDecisionSerializer):
     decision_due = serializers.DateTimeField(allow_null=True)
     suspension_reason = serializers.CharField()
     suspending = serializers.BooleanField(help_text="The procedure is suspended by this complaint now.")
-    evidence = ComplaintEvidenceSerializer(many=True)
+    evidence = StoredFileSerializer(many=True)
 
 
 class ComplaintInputSerializer(serializers.Serializer):

@@ -15,17 +15,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from trading.accounts.caller import Caller
+from trading.api_serializers import StoredFileSerializer
 from trading.tenders import clock
 
 from . import selectors, services
 from .models import Approval, AttendanceSource, ContractStatus
-
-
-class ContractDocumentSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    filename = serializers.CharField()
-    size = serializers.IntegerField()
-    sha256 = serializers.CharField()
 
 
 class ContractAmendmentSerializer(serializers.Serializer):
@@ -43,7 +37,7 @@ class ContractAmendmentSerializer(serializers.Serializer):
     approval = serializers.ChoiceField(choices=Approval.choices, allow_blank=True)
     decided_at = serializers.DateTimeField(allow_null=True)
     decision_note = serializers.CharField()
-    documents = ContractDocumentSerializer(many=True, help_text="Read by the parties and supervisors only: the "
+    documents = StoredFileSerializer(many=True, help_text="Read by the parties and supervisors only: the "
                                                                  "list is empty for others.")
 
 
