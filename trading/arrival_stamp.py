@@ -11,6 +11,8 @@
 """
 import time
 
+from django.conf import settings
+
 EDGE_HEADER = "HTTP_X_REQUEST_START"
 
 SCOPE_EXTENSION = "sunlight.arrival"
@@ -37,8 +39,6 @@ def from_edge(value, now=None):
 
 def of_request(request):
     """The epoch seconds at which `request` fully reached the platform, or None when nothing stamped it."""
-    from django.conf import settings
-
     if settings.SUNLIGHT["TRUST_EDGE_ARRIVAL"]:
         at = from_edge(request.META.get(EDGE_HEADER))
         if at is not None:

@@ -25,7 +25,7 @@ from trading.accounts.permissions import authorize
 from trading.audit import embargo as audit_embargo
 from trading.audit.services import record
 from trading.credit.selectors import active_debarment, debarment_refusal
-from trading.tenders import arrival, clock
+from trading.tenders import arrival, clock, rules
 from trading.tenders.models import Lot, Tender, TenderStatus
 
 from . import content as bid_content
@@ -89,8 +89,8 @@ def _require_open_for_bids(tender, arrived_at, now):
     if tender.deadline is not None and arrived_at >= tender.deadline:
         raise ValidationError({"tender": _(
             "The bid deadline passed at %(deadline)s; your submission arrived at %(arrived)s, after it. Nothing "
-            "was stored.") % {"deadline": arrival.to_the_second(tender.deadline),
-                              "arrived": arrival.to_the_second(arrived_at)}})
+            "was stored.") % {"deadline": rules.when_to_the_second(tender.deadline),
+                              "arrived": rules.when_to_the_second(arrived_at)}})
     arrival.check_wait(arrived_at, now)
     if tender.status != TenderStatus.PUBLISHED or tender.deadline is None:
         raise ValidationError({"tender": _("This tender is not open for bids (status: %(status)s).")

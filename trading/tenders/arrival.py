@@ -15,10 +15,9 @@ import datetime as dt
 import time
 
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import clock
+from . import clock, rules
 
 
 def max_wait():
@@ -53,8 +52,4 @@ def check_wait(arrived_at, now):
         raise WaitedTooLong(_(
             "Your submission reached the platform at %(arrived)s but could not be stored within %(wait)s seconds "
             "because the platform was too busy. Nothing was stored: please send it again.")
-            % {"arrived": to_the_second(arrived_at), "wait": int(max_wait().total_seconds())})
-
-
-def to_the_second(moment):
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S")
+            % {"arrived": rules.when_to_the_second(arrived_at), "wait": int(max_wait().total_seconds())})

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from trading.audit.services import record
 
-from . import arrival, clock, lifecycle
+from . import arrival, clock, lifecycle, rules
 from .checkpoints import refresh_checkpoints
 from .models import StatusChange, Tender, TenderStatus
 
@@ -32,7 +32,7 @@ def move_tender(caller, tender, to_status, reason=""):
         if to_status == TenderStatus.BIDDING_CLOSED and now < arrival.settled_at(locked.deadline):
             raise ValidationError({"status": _("Bids that arrived before the deadline may still be waiting to be "
                                                "stored; bidding closes at %(when)s.")
-                                   % {"when": arrival.to_the_second(arrival.settled_at(locked.deadline))}})
+                                   % {"when": rules.when_to_the_second(arrival.settled_at(locked.deadline))}})
         if to_status == TenderStatus.AWARDED and locked.awarded_amount is None:
             raise ValidationError({"status": _("A tender is awarded through the award of its candidates.")})
         locked.status = to_status

@@ -268,6 +268,11 @@ def when(moment):
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
+def when_to_the_second(moment):
+    """For a moment that is judged to the second, as a bid's arrival against the deadline."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S")
+
+
 def when_iso(text):
     """A time stored in a signed body (ISO 8601, UTC) as people read it: the platform's zone, to the minute."""
     moment = parse_datetime(text) if isinstance(text, str) else None

@@ -27,7 +27,7 @@ from trading.audit.services import record
 from trading.bids import content as bid_content
 from trading.bids.models import Bid, BidStatus, KeyShare, TenderKey
 from trading.bids.services import open_bids
-from trading.tenders import arrival, clock, holds
+from trading.tenders import arrival, clock, holds, rules
 from trading.tenders.models import Lot, Tender, TenderStatus
 from trading.tenders.moves import move_tender
 from trading.tenders.selectors import is_own
@@ -256,7 +256,7 @@ def open_room(caller, tender_id):
             # Bids that arrived before the deadline may still be waiting for their turn to be stored.
             raise ValidationError({"step": _(
                 "Bids that arrived before the deadline are still being stored; the opening hall opens at %(when)s."
-            ) % {"when": arrival.to_the_second(arrival.settled_at(tender.deadline))}})
+            ) % {"when": rules.when_to_the_second(arrival.settled_at(tender.deadline))}})
         # An objection to the documents or a complaint may hold the procedure: the hall waits until it is lifted.
         holds.check(tender, "opening")
         if tender.status == TenderStatus.PUBLISHED:
