@@ -2,7 +2,6 @@
 # The deadline rush against production mode on this machine: PostgreSQL, Redis, two Daphne
 # workers and nginx (scripts/prod_stack.sh), then `audit verify` on that database.
 #   bash bench/run_rush.sh [--contractors 1000 --submissions 3 --window 60 --lead 45 --attachments 2]
-#   HTTP_SERVER=gunicorn HTTP_WORKERS=4 bash bench/run_rush.sh ...   # plain HTTP by gunicorn (scripts/prod_stack.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/services.sh
@@ -22,7 +21,7 @@ if [ -n "${PROFILE:-}" ]; then
       -o "$PROFILE/worker-$((i + 1)).txt" >/dev/null 2>&1 &
   done
 fi
-PIDS=$(IFS=,; echo "${DAPHNE_PIDS[*]}${HTTP_PIDS[*]:+,${HTTP_PIDS[*]}}")
+PIDS=$(IFS=,; echo "${DAPHNE_PIDS[*]}")
 .venv/bin/python bench/deadline_rush.py cpu --cpu "$WORK/cpu.json" --pids "$PIDS" --phase before
 # The load generator stands for the bidders' own machines: it must keep its schedule, not wait for CPU behind the
 # servers it measures (on one shared machine it would send "in time" bids late). Higher priority where allowed.

@@ -5,19 +5,13 @@
 #   stop_stack WORK_DIR       stops what start_stack started (safe to call twice)
 #
 # Settings: PORT (nginx, default a free port), DAPHNE_WORKERS (default 2), DEMO (1 loads the demo market),
-# DB_POOL_MAX_SIZE (PostgreSQL connections per worker, default 16; 0 turns the pool off),
-# HTTP_SERVER (daphne: the Daphne workers serve everything; gunicorn: HTTP_WORKERS gunicorn WSGI processes,
-# default 4, serve plain HTTP and the Daphne workers only the websockets).
+# DB_POOL_MAX_SIZE (PostgreSQL connections per worker, default 16; 0 turns the pool off).
 
 write_nginx_conf() {
   local dir=$1 port=$2 static=$3
   shift 3
-  local servers="" http_servers=""
+  local servers=""
   for p in "$@"; do servers+="    server 127.0.0.1:$p max_fails=1 fail_timeout=2s;"$'\n'; done
-  # Plain HTTP goes to HTTP_PORTS when set (gunicorn), else to the same workers as the websockets.
-  local http_ports=("$@")
-  [ -n "${HTTP_PORTS[*]:-}" ] && http_ports=("${HTTP_PORTS[@]}")
-  for p in "${http_ports[@]}"; do http_servers+="    server 127.0.0.1:$p max_fails=1 fail_timeout=2s;"$'\n'; done
   mkdir -p "$dir"
   cat >"$dir/nginx.conf" <<EOF
 worker_processes auto;
@@ -44,11 +38,6 @@ $servers    # Idle connections kept open to the workers, so requests do not pay 
     keepalive_requests 100000;
     keepalive_timeout 60s;
   }
-  upstream sunlight_http {
-$http_servers    keepalive 64;
-    keepalive_requests 100000;
-    keepalive_timeout 60s;
-  }
   map \$http_upgrade \$connection_upgrade { default upgrade; '' ''; }
 
   server {
@@ -69,7 +58,7 @@ $http_servers    keepalive 64;
       proxy_send_timeout 1h;
     }
     location / {
-      proxy_pass http://sunlight_http;
+      proxy_pass http://sunlight;
       proxy_http_version 1.1;
       proxy_set_header Connection "";
       proxy_set_header Host \$http_host;
@@ -120,16 +109,7 @@ start_stack() {
       >"$work/daphne-$i.log" 2>&1 &
     DAPHNE_PIDS+=($!) DAPHNE_PORTS+=("$p")
   done
-  HTTP_PORTS=() HTTP_PIDS=()
-  if [ "${HTTP_SERVER:-daphne}" = "gunicorn" ]; then
-    # Synchronous WSGI processes: no event loop or thread hop per request. Each keeps its own database
-    # connection (no pool: one request at a time per process).
-    local p; p=$(free_port)
-    CONN_MAX_AGE=600 DB_POOL_MAX_SIZE=0 $py -m gunicorn trading.wsgi:application -b "127.0.0.1:$p" \
-      -w "${HTTP_WORKERS:-4}" --backlog 4096 --timeout 120 --log-level warning >"$work/gunicorn.log" 2>&1 &
-    HTTP_PIDS+=($!) HTTP_PORTS+=("$p")
-  fi
-  for p in "${DAPHNE_PORTS[@]}" "${HTTP_PORTS[@]}"; do
+  for p in "${DAPHNE_PORTS[@]}"; do
     for _ in $(seq 100); do
       python3 -c "import socket,sys; socket.create_connection(('127.0.0.1',$p),0.2)" 2>/dev/null && break
       sleep 0.2
@@ -139,7 +119,7 @@ start_stack() {
   write_nginx_conf "$NGINX_DIR" "$PORT" "$SUNLIGHT_VAR_DIR/static" "${DAPHNE_PORTS[@]}"
   nginx -e "$NGINX_DIR/error.log" -p "$NGINX_DIR" -c "$NGINX_DIR/nginx.conf"
   STACK_URL="http://127.0.0.1:$PORT"
-  echo "Daphne workers on ports ${DAPHNE_PORTS[*]}; HTTP by ${HTTP_SERVER:-daphne} ${HTTP_PORTS[*]:-}; nginx on $STACK_URL"
+  echo "Daphne workers on ports ${DAPHNE_PORTS[*]}; nginx on $STACK_URL"
 }
 
 stop_stack() {
@@ -147,7 +127,6 @@ stop_stack() {
   if [ -n "${NGINX_DIR:-}" ] && [ -f "$NGINX_DIR/nginx.pid" ]; then
     nginx -e "$NGINX_DIR/error.log" -p "$NGINX_DIR" -c "$NGINX_DIR/nginx.conf" -s quit 2>/dev/null || true
   fi
-  for pid in "${HTTP_PIDS[@]:-}"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done
   for pid in "${DAPHNE_PIDS[@]:-}"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done
   # Daphne closes open websockets gracefully; give it a few seconds, then stop it hard.
   for _ in $(seq 25); do

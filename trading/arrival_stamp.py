@@ -2,8 +2,7 @@
 
 - The trusted edge: nginx, which reads the whole request before passing it on, stamps it in `X-Request-Start`
   ("t=<epoch seconds>", nginx's $msec), overwriting whatever the client sent. Read only when the deployment says
-  nginx sets it (SUNLIGHT_TRUST_EDGE_ARRIVAL=1, docs/deployment.md): otherwise a client could choose it. Needed
-  when plain HTTP is served by WSGI workers (gunicorn), where requests queue before any of our code runs.
+  nginx sets it (SUNLIGHT_TRUST_EDGE_ARRIVAL=1, docs/deployment.md): otherwise a client could choose it.
 - The ASGI server: `StampArrival` wraps the HTTP application; when the last chunk of the body reaches the
   event loop, the time goes into the scope. Django reads the whole body in the event loop before the request
   waits for a worker thread, a database connection or a lock, so the stamp comes before any queue of ours.
